@@ -1,0 +1,41 @@
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { lockDataDir } from "./data-dir-lock.ts";
+import type { SqlPool, SqlSession } from "./sql-session.ts";
+
+export type PGliteHandle = {
+  adapter: PrismaPGlite;
+  pool: SqlPool;
+  close(): Promise<void>;
+};
+
+/** Opens (creating if needed) the embedded database under dataDir, holding its lock. */
+export async function openPGlite(dataDir: string): Promise<PGliteHandle> {
+  const lock = lockDataDir(dataDir);
+  let pglite: PGlite;
+  try {
+    pglite = new PGlite(path.join(dataDir, "pgdata"));
+    await pglite.waitReady;
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+  const session: SqlSession = {
+    exec: async (sql) => {
+      await pglite.exec(sql);
+    },
+    query: async <Row>(sql: string, params: unknown[] = []) => (await pglite.query<Row>(sql, params)).rows,
+  };
+  return {
+    adapter: new PrismaPGlite(pglite),
+    pool: { withSession: (fn) => fn(session) },
+    close: async () => {
+      try {
+        if (!pglite.closed) await pglite.close();
+      } finally {
+        lock.release();
+      }
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import { createHash } from "node:crypto";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import type { Logger } from "../logger.ts";
+import type { SqlPool } from "./sql-session.ts";
+
+export type PostgresOptions = {
+  url: string;
+  poolMax: number;
+  connectTimeoutMs: number;
+  statementTimeoutMs: number;
+};
+
+export type PostgresHandle = { adapter: PrismaPg; pool: SqlPool; close(): Promise<void> };
+
+export function openPostgres(options: PostgresOptions, logger: Logger): PostgresHandle {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolMax,
+    // Without it node-postgres waits forever for a free connection.
+    connectionTimeoutMillis: options.connectTimeoutMs,
+    idleTimeoutMillis: 30_000,
+    statement_timeout: options.statementTimeoutMs || undefined,
+    application_name: "wallet-gateway",
+  });
+  // An 'error' event without a listener crashes the process when PostgreSQL restarts.
+  pool.on("error", (err) => logger.warn({ err: err.message }, "idle PostgreSQL connection failed"));
+  pool.on("connect", (client) =>
+    client.on("error", (err) => logger.warn({ err: err.message }, "PostgreSQL connection failed")),
+  );
+  const adapter = new PrismaPg(pool, {
+    // Cache prepared statements under a name derived from the SQL text itself: a name is
+    // never reused for different SQL (an LRU of names would run stale statements).
+    statementNameGenerator: (query) =>
+      `p${createHash("sha1").update(query.sql).update("\0").update(query.argTypes.map((t) => `${t.scalarType}:${t.dbType ?? ""}:${t.arity}`).join(",")).digest("hex").slice(0, 24)}`,
+  });
+  return {
+    adapter,
+    pool: {
+      withSession: async (fn) => {
+        const client = await pool.connect();
+        try {
+          return await fn({
+            exec: async (sql) => {
+              await client.query(sql);
+            },
+            query: async <Row>(sql: string, params: unknown[] = []) =>
+              (await client.query(sql, params)).rows as Row[],
+          });
+        } finally {
+          client.release();
+        }
+      },
+    },
+    close: () => pool.end(),
+  };
+}
