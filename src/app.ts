@@ -1,0 +1,52 @@
+import { createYoga, useReadinessCheck } from "graphql-yoga";
+import type { Config } from "./config.ts";
+import type { Database } from "./db/database.ts";
+import type { GraphQLContext } from "./graphql/context.ts";
+import { schema } from "./graphql/schema.ts";
+import type { Logger } from "./logger.ts";
+import { useRequestLog } from "./plugins/use-request-log.ts";
+import { useViewer } from "./plugins/use-viewer.ts";
+
+export type AppDeps = { db: Database; logger: Logger; config?: Pick<Config, "nodeEnv"> };
+
+/**
+ * The whole HTTP surface as one fetch handler (also a Node request listener):
+ * /graphql (GraphiQL in a browser), /healthz, /readyz. Tests call `app.fetch` directly
+ * or mount it on a real socket.
+ */
+export function createApp({ db, logger }: AppDeps) {
+  return createYoga<{ request: Request }, Partial<GraphQLContext>>({
+    schema,
+    graphqlEndpoint: "/graphql",
+    healthCheckEndpoint: "/healthz",
+    landingPage: false,
+    graphiql: { title: "Wallet gateway" },
+    // Never leak internal messages, whatever NODE_ENV says.
+    maskedErrors: { isDev: false },
+    logging: {
+      debug: (...args) => logger.debug({ args }, "yoga"),
+      info: (...args) => logger.info({ args }, "yoga"),
+      warn: (...args) => logger.warn({ args }, "yoga"),
+      error: (...args) => logger.error({ err: args.map((a) => (a instanceof Error ? { message: a.message, stack: a.stack } : a)) }, "unexpected error"),
+    },
+    context: () => ({ db, prisma: db.prisma }),
+    plugins: [
+      useRequestLog({ logger }),
+      useReadinessCheck({
+        endpoint: "/readyz",
+        check: async () => {
+          try {
+            await db.ping();
+            return true;
+          } catch (err) {
+            logger.warn({ err: (err as Error).message }, "readiness check failed");
+            return false;
+          }
+        },
+      }),
+      useViewer({ prisma: db.prisma }),
+    ],
+  });
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,15 @@
+import type { Database } from "../db/database.ts";
+import type { PrismaClient } from "../generated/prisma/client.ts";
+import type { TokenRole } from "../generated/prisma/enums.ts";
+import type { Logger } from "../logger.ts";
+
+/** Who is calling: resolved once per request from `Authorization: Bearer` or `X-API-Key`. */
+export type Viewer = { accountId: number; tokenId: number; role: TokenRole };
+
+export type GraphQLContext = {
+  db: Database;
+  prisma: PrismaClient;
+  viewer: Viewer | null;
+  requestId: string;
+  logger: Logger;
+};

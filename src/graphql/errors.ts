@@ -1,0 +1,68 @@
+import {
+  ConflictError,
+  DomainError,
+  ForbiddenError,
+  InsufficientFundsError,
+  NotFoundError,
+  ValidationError,
+} from "../modules/errors.ts";
+import { builder } from "./builder.ts";
+
+/** Every error a client can branch on implements `Error` (message + stable code). */
+export const ErrorInterface = builder.interfaceRef<DomainError>("Error").implement({
+  description: "A failure the client can handle; `code` is stable, `message` is for people.",
+  fields: (t) => ({
+    message: t.exposeString("message"),
+    code: t.exposeString("code"),
+  }),
+});
+
+builder.objectType(DomainError, {
+  name: "BaseError",
+  description: "A domain failure without a more specific type.",
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof DomainError && !SPECIFIC.some((cls) => value instanceof cls),
+});
+
+const FieldError = builder.objectRef<{ field: string; message: string }>("FieldError").implement({
+  description: "One invalid input field.",
+  fields: (t) => ({ field: t.exposeString("field"), message: t.exposeString("message") }),
+});
+
+builder.objectType(ValidationError, {
+  name: "ValidationError",
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof ValidationError,
+  fields: (t) => ({ fields: t.field({ type: [FieldError], resolve: (e) => e.problems }) }),
+});
+
+builder.objectType(NotFoundError, {
+  name: "NotFoundError",
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof NotFoundError,
+});
+
+builder.objectType(ConflictError, {
+  name: "ConflictError",
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof ConflictError,
+});
+
+builder.objectType(ForbiddenError, {
+  name: "ForbiddenError",
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof ForbiddenError,
+});
+
+builder.objectType(InsufficientFundsError, {
+  name: "InsufficientFundsError",
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof InsufficientFundsError,
+  fields: (t) => ({
+    bucket: t.exposeString("bucket"),
+    current: t.field({ type: "SafeInt", resolve: (e) => Number(e.current) }),
+    required: t.field({ type: "SafeInt", resolve: (e) => Number(e.required) }),
+  }),
+});
+
+const SPECIFIC = [ValidationError, NotFoundError, ConflictError, ForbiddenError, InsufficientFundsError];

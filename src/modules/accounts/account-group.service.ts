@@ -1,0 +1,28 @@
+import type { Prisma } from "../../generated/prisma/client.ts";
+import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
+
+export const MAX_CHILDREN_PER_MASTER = 10;
+
+/**
+ * Links childId under masterId. Rules: at most 10 children per master, a child has exactly
+ * one master, a master cannot be a child and a child cannot have children. The master's
+ * row is locked so two concurrent links cannot both take the 10th place.
+ */
+export async function linkChild(tx: Prisma.TransactionClient, link: { masterId: number; childId: number }): Promise<void> {
+  const { masterId, childId } = link;
+  if (masterId === childId) throw ValidationError.field("master", "an account cannot be its own master");
+  const locked = await tx.$queryRaw<{ id: number }[]>`SELECT id FROM accounts WHERE id = ${masterId} FOR UPDATE`;
+  if (locked.length === 0) throw new NotFoundError(`Master account ${masterId} does not exist`);
+  // Sequential on purpose: one connection carries the whole transaction.
+  const masterIsChild = await tx.accountGroupMember.findUnique({ where: { childId: masterId }, select: { id: true } });
+  const childHasChildren = await tx.accountGroupMember.findFirst({ where: { masterId: childId }, select: { id: true } });
+  const childHasMaster = await tx.accountGroupMember.findUnique({ where: { childId }, select: { masterId: true } });
+  const count = await tx.accountGroupMember.count({ where: { masterId } });
+  if (masterIsChild) throw new ConflictError(`Account ${masterId} is a child account and cannot link others`);
+  if (childHasChildren) throw new ConflictError(`Account ${childId} is a master account and cannot become a child`);
+  if (childHasMaster) throw new ConflictError(`Account ${childId} is already linked to master ${childHasMaster.masterId}`);
+  if (count >= MAX_CHILDREN_PER_MASTER) {
+    throw new ConflictError(`Master ${masterId} already has ${MAX_CHILDREN_PER_MASTER} linked accounts (the maximum)`);
+  }
+  await tx.accountGroupMember.create({ data: { masterId, childId } });
+}

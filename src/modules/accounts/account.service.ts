@@ -1,0 +1,75 @@
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
+import type { AccountRole } from "../../generated/prisma/enums.ts";
+import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
+import { linkChild } from "./account-group.service.ts";
+
+const CreateAccountInput = z.object({
+  email: z.email().max(254).transform((e) => e.toLowerCase()),
+  displayName: z.string().trim().min(1).max(120),
+  currency: z
+    .string()
+    .regex(/^[A-Za-z]{3}$/, "must be a 3-letter ISO 4217 code")
+    .transform((c) => c.toUpperCase()),
+  role: z.enum(["CREATOR", "SERVICE"]).default("CREATOR"),
+  passwordHash: z.string().optional(),
+  logoUrl: z.url().optional(),
+  masterId: z.number().int().positive().optional(),
+});
+export type CreateAccountInput = z.input<typeof CreateAccountInput>;
+
+export type CreatedAccount = { id: number; email: string; slug: string; walletId: number; role: AccountRole };
+
+/** Creates an account with its wallet (and, with masterId, its link to a master), atomically. */
+export async function createAccount(prisma: PrismaClient, raw: CreateAccountInput): Promise<CreatedAccount> {
+  const input = parseInput(CreateAccountInput, raw);
+  return prisma.$transaction(async (tx) => {
+    const currency = await tx.currency.findUnique({ where: { code: input.currency } });
+    if (!currency) throw ValidationError.field("currency", `unknown currency ${input.currency}`);
+    if (await tx.account.findUnique({ where: { email: input.email }, select: { id: true } })) {
+      throw new ConflictError(`An account with email ${input.email} already exists`);
+    }
+    const account = await tx.account.create({
+      data: {
+        email: input.email,
+        displayName: input.displayName,
+        slug: slugFor(input.displayName),
+        role: input.role,
+        passwordHash: input.passwordHash ?? null,
+        logoUrl: input.logoUrl ?? null,
+        currencyId: currency.id,
+        wallet: { create: { currencyId: currency.id } },
+        dashboardRollup: { create: {} },
+      },
+      include: { wallet: { select: { id: true } } },
+    });
+    if (input.masterId !== undefined) await linkChild(tx, { masterId: input.masterId, childId: account.id });
+    return { id: account.id, email: account.email, slug: account.slug, walletId: account.wallet!.id, role: account.role };
+  });
+}
+
+export async function getAccount(prisma: Pick<PrismaClient, "account">, id: number) {
+  const account = await prisma.account.findUnique({ where: { id } });
+  if (!account) throw new NotFoundError(`Account ${id} does not exist`);
+  return account;
+}
+
+function slugFor(displayName: string): string {
+  const base = displayName
+    .normalize("NFKD")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 40);
+  return `${base || "creator"}-${randomBytes(3).toString("hex")}`;
+}
+
+/** Validates with zod and turns its issues into our ValidationError, field by field. */
+export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  throw new ValidationError(parsed.error.issues.map((i) => ({ field: i.path.join(".") || "input", message: i.message })));
+}
+
+export type TransactionClient = Prisma.TransactionClient;

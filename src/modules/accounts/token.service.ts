@@ -1,0 +1,63 @@
+import { createHash, randomBytes } from "node:crypto";
+import type { PrismaClient } from "../../generated/prisma/client.ts";
+import type { TokenRole } from "../../generated/prisma/enums.ts";
+import { NotFoundError, ValidationError } from "../errors.ts";
+
+/** Tokens look like `wgw_<43 base64url chars>`: 256 random bits, shown once. */
+const TOKEN_PREFIX = "wgw_";
+
+export const hashToken = (token: string): string => createHash("sha256").update(token).digest("hex");
+
+export type IssuedToken = { id: number; token: string; role: TokenRole };
+
+const CREATOR_TOKEN_ROLES: TokenRole[] = ["OWNER", "ADMIN", "MEMBER", "VIEWER"];
+
+export async function issueToken(
+  prisma: Pick<PrismaClient, "account" | "apiToken">,
+  input: { accountId: number; role?: TokenRole; name?: string; issuedById?: number },
+): Promise<IssuedToken> {
+  const account = await prisma.account.findUnique({ where: { id: input.accountId }, select: { role: true } });
+  if (!account) throw new NotFoundError(`Account ${input.accountId} does not exist`);
+  const role = input.role ?? (account.role === "SERVICE" ? "SERVICE" : "OWNER");
+  const allowed = account.role === "SERVICE" ? ["SERVICE"] : CREATOR_TOKEN_ROLES;
+  if (!allowed.includes(role)) {
+    throw ValidationError.field("role", `a ${account.role.toLowerCase()} account can hold ${allowed.join(", ")} tokens, not ${role}`);
+  }
+  const token = TOKEN_PREFIX + randomBytes(32).toString("base64url");
+  const row = await prisma.apiToken.create({
+    data: {
+      accountId: input.accountId,
+      role,
+      name: input.name ?? null,
+      issuedById: input.issuedById ?? null,
+      tokenHash: hashToken(token),
+      prefix: token.slice(0, 12),
+    },
+  });
+  return { id: row.id, token, role };
+}
+
+export async function revokeToken(prisma: Pick<PrismaClient, "apiToken">, tokenId: number): Promise<{ alreadyRevoked: boolean }> {
+  const row = await prisma.apiToken.findUnique({ where: { id: tokenId } });
+  if (!row) throw new NotFoundError(`Token ${tokenId} does not exist`);
+  if (row.revokedAt) return { alreadyRevoked: true };
+  await prisma.apiToken.update({ where: { id: tokenId }, data: { revokedAt: new Date() } });
+  return { alreadyRevoked: false };
+}
+
+export type TokenCheck =
+  | { ok: true; tokenId: number; role: TokenRole; accountId: number }
+  | { ok: false; reason: "invalid" | "revoked" | "expired" };
+
+/** Looks a presented token up by its hash; the raw token is never stored or logged. */
+export async function checkToken(prisma: Pick<PrismaClient, "apiToken">, token: string): Promise<TokenCheck> {
+  if (!token.startsWith(TOKEN_PREFIX) || token.length > 100) return { ok: false, reason: "invalid" };
+  const row = await prisma.apiToken.findUnique({
+    where: { tokenHash: hashToken(token) },
+    select: { id: true, role: true, accountId: true, revokedAt: true, expiresAt: true },
+  });
+  if (!row) return { ok: false, reason: "invalid" };
+  if (row.revokedAt) return { ok: false, reason: "revoked" };
+  if (row.expiresAt && row.expiresAt <= new Date()) return { ok: false, reason: "expired" };
+  return { ok: true, tokenId: row.id, role: row.role, accountId: row.accountId };
+}

@@ -1,0 +1,89 @@
+import { randomUUID } from "node:crypto";
+import type { LedgerEntry, Prisma } from "../../generated/prisma/client.ts";
+import type { Bucket, LedgerStatus, LedgerType } from "../../generated/prisma/enums.ts";
+import { InsufficientFundsError, NotFoundError } from "../errors.ts";
+
+/** One ledger line of a movement: a signed change to one bucket of the wallet. */
+export type EntryLine = {
+  bucket: Bucket;
+  amount: bigint;
+  type: LedgerType;
+  status: LedgerStatus;
+  title?: string | null;
+  description?: string | null;
+  fee?: bigint;
+  externalId?: string | null;
+  source?: string | null;
+  destination?: string | null;
+  payoutId?: number | null;
+  invoiceId?: number | null;
+  paymentMethodId?: number | null;
+  productId?: number | null;
+  counterpartyId?: number | null;
+};
+
+export type Balances = { available: bigint; hold: bigint; pending: bigint; referralRevenue: bigint };
+
+const BUCKET_FIELD = { AVAILABLE: "available", HOLD: "hold", PENDING: "pending" } as const;
+
+/**
+ * The only way balances change: locks the wallet row, applies the lines in order, refuses
+ * (writing nothing) if any bucket would go below zero, and appends one ledger entry per
+ * line with the bucket's balance after it, all inside the caller's transaction.
+ */
+export async function postMovement(
+  tx: Prisma.TransactionClient,
+  movement: { walletId: number; lines: EntryLine[]; referralRevenueDelta?: bigint; at?: Date },
+): Promise<{ movementId: string; entries: LedgerEntry[]; balances: Balances }> {
+  const balances = await lockWallet(tx, movement.walletId);
+  const movementId = randomUUID();
+  const rows = movement.lines.map((line) => {
+    const field = BUCKET_FIELD[line.bucket];
+    const after = balances[field] + line.amount;
+    if (after < 0n) throw new InsufficientFundsError(line.bucket, balances[field], -line.amount);
+    balances[field] = after;
+    return {
+      walletId: movement.walletId,
+      movementId,
+      amount: line.amount,
+      fee: line.fee ?? 0n,
+      bucket: line.bucket,
+      balanceAfter: after,
+      type: line.type,
+      status: line.status,
+      title: line.title ?? null,
+      description: line.description ?? null,
+      externalId: line.externalId ?? null,
+      source: line.source ?? null,
+      destination: line.destination ?? null,
+      payoutId: line.payoutId ?? null,
+      invoiceId: line.invoiceId ?? null,
+      paymentMethodId: line.paymentMethodId ?? null,
+      productId: line.productId ?? null,
+      counterpartyId: line.counterpartyId ?? null,
+      ...(movement.at ? { createdAt: movement.at } : {}),
+    };
+  });
+  balances.referralRevenue += movement.referralRevenueDelta ?? 0n;
+  await tx.wallet.update({
+    where: { id: movement.walletId },
+    data: { ...balances, updatedAt: movement.at ?? new Date() },
+  });
+  const entries = await tx.ledgerEntry.createManyAndReturn({ data: rows });
+  return { movementId, entries: entries.sort((a, b) => a.id - b.id), balances };
+}
+
+/** SELECT ... FOR UPDATE: concurrent movements on one wallet run one after another. */
+export async function lockWallet(tx: Prisma.TransactionClient, walletId: number): Promise<Balances> {
+  const rows = await tx.$queryRaw<Balances[]>`
+    SELECT available, hold, pending, referral_revenue AS "referralRevenue"
+    FROM wallets WHERE id = ${walletId} FOR UPDATE`;
+  const row = rows[0];
+  if (!row) throw new NotFoundError(`Wallet ${walletId} does not exist`);
+  return {
+    available: BigInt(row.available),
+    hold: BigInt(row.hold),
+    pending: BigInt(row.pending),
+    referralRevenue: BigInt(row.referralRevenue),
+  };
+}

@@ -1,0 +1,35 @@
+import type { PrismaClient } from "../generated/prisma/client.ts";
+import { checkToken } from "../modules/accounts/token.service.ts";
+import type { Viewer } from "../graphql/context.ts";
+
+export type Authentication =
+  | { kind: "anonymous" }
+  | { kind: "viewer"; viewer: Viewer }
+  | { kind: "rejected"; code: "missing_api_key" | "invalid_api_key" | "api_key_revoked"; message: string };
+
+/**
+ * Reads `Authorization: Bearer <token>` or `X-API-Key: <token>` and resolves the viewer.
+ * The one auth path for GraphQL and REST alike.
+ */
+export async function authenticate(prisma: PrismaClient, headers: Headers): Promise<Authentication> {
+  const authorization = headers.get("authorization")?.trim();
+  const apiKey = headers.get("x-api-key")?.trim();
+  let bearer: string | undefined;
+  if (authorization) {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+    if (!match) {
+      return { kind: "rejected", code: "invalid_api_key", message: "The Authorization header must read 'Bearer <token>'." };
+    }
+    bearer = match[1];
+  }
+  if (bearer && apiKey && bearer !== apiKey) {
+    return { kind: "rejected", code: "invalid_api_key", message: "Authorization and X-API-Key carry different tokens: send one." };
+  }
+  const token = bearer ?? apiKey;
+  if (!token) return { kind: "anonymous" };
+  const check = await checkToken(prisma, token);
+  if (check.ok) return { kind: "viewer", viewer: { accountId: check.accountId, tokenId: check.tokenId, role: check.role } };
+  if (check.reason === "revoked") return { kind: "rejected", code: "api_key_revoked", message: "This API token has been revoked." };
+  if (check.reason === "expired") return { kind: "rejected", code: "invalid_api_key", message: "This API token has expired." };
+  return { kind: "rejected", code: "invalid_api_key", message: "Invalid API token." };
+}

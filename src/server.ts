@@ -1,0 +1,65 @@
+import http from "node:http";
+import { createApp } from "./app.ts";
+import { formatDemoTokens, maybeLoadDemoData, openMigratedDatabase } from "./bootstrap.ts";
+import { ConfigError, loadConfig } from "./config.ts";
+import { DataDirLockedError } from "./db/data-dir-lock.ts";
+import { MigrationError } from "./db/migrate.ts";
+import { createLogger } from "./logger.ts";
+
+/** The process entry point: config, database, HTTP server, graceful shutdown. */
+async function main(): Promise<void> {
+  const startedAt = performance.now();
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const db = await openMigratedDatabase(config, logger);
+  const demoTokens = await maybeLoadDemoData(db, config);
+  const app = createApp({ db, logger, config });
+  const server = http.createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  const url = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${port}`;
+  logger.info(
+    { url, database: db.kind, location: db.location, startupMs: Math.round(performance.now() - startedAt) },
+    "wallet gateway listening",
+  );
+  const banner = [`\nWallet gateway is up. GraphiQL: ${url}/graphql   (health: ${url}/healthz)`];
+  if (demoTokens) {
+    banner.push("Demo data loaded. Paste a token into GraphiQL's headers as {\"Authorization\": \"Bearer <token>\"}:");
+    banner.push(formatDemoTokens(demoTokens), "These tokens are shown once; `npm run cli -- demo` issues fresh ones.\n");
+  }
+  process.stdout.write(`${banner.join("\n")}\n`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down: finishing in-flight requests");
+    const force = setTimeout(() => {
+      logger.warn("shutdown timeout reached: closing remaining connections");
+      server.closeAllConnections();
+    }, config.shutdownTimeoutMs);
+    force.unref();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+    await db.close();
+    logger.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof DataDirLockedError || err instanceof MigrationError) {
+    process.stderr.write(`wallet-gateway: ${err.message}\n`);
+  } else {
+    process.stderr.write(`wallet-gateway: failed to start: ${(err as Error)?.stack ?? String(err)}\n`);
+  }
+  process.exit(1);
+});
