@@ -1,4 +1,4 @@
-import type { PrismaClient } from "../../generated/prisma/client.ts";
+import { Prisma, type PrismaClient } from "../../generated/prisma/client.ts";
 
 export type BucketMismatch = {
   walletId: number;
@@ -15,7 +15,8 @@ export type ReconcileReport = { walletsChecked: number; mismatches: BucketMismat
  * Proves the ledger invariant: for every wallet and bucket, the bucket equals the sum of
  * that bucket's entries. One aggregate query; returns every mismatch, not just the first.
  */
-export async function reconcile(prisma: PrismaClient): Promise<ReconcileReport> {
+export async function reconcile(prisma: PrismaClient, scope: { walletIds?: number[] } = {}): Promise<ReconcileReport> {
+  const walletFilter = scope.walletIds ? Prisma.sql`WHERE w.id = ANY(${scope.walletIds})` : Prisma.empty;
   const rows = await prisma.$queryRaw<
     {
       wallet_id: number;
@@ -34,7 +35,9 @@ export async function reconcile(prisma: PrismaClient): Promise<ReconcileReport> 
              COALESCE(SUM(amount) FILTER (WHERE bucket = 'AVAILABLE'), 0)::bigint AS ledger_available,
              COALESCE(SUM(amount) FILTER (WHERE bucket = 'HOLD'), 0)::bigint AS ledger_hold,
              COALESCE(SUM(amount) FILTER (WHERE bucket = 'PENDING'), 0)::bigint AS ledger_pending
-      FROM ledger_entries GROUP BY wallet_id
+      FROM ledger_entries
+      ${scope.walletIds ? Prisma.sql`WHERE wallet_id = ANY(${scope.walletIds})` : Prisma.empty}
+      GROUP BY wallet_id
     )
     SELECT w.id AS wallet_id, w.account_id, a.email, w.available, w.hold, w.pending,
            COALESCE(s.ledger_available, 0)::bigint AS ledger_available,
@@ -43,6 +46,7 @@ export async function reconcile(prisma: PrismaClient): Promise<ReconcileReport> 
     FROM wallets w
     JOIN accounts a ON a.id = w.account_id
     LEFT JOIN sums s ON s.wallet_id = w.id
+    ${walletFilter}
     ORDER BY w.id`;
   const mismatches: BucketMismatch[] = [];
   for (const r of rows) {

@@ -69,7 +69,7 @@ builder.mutationField("revokeToken", (t) =>
     description: "Revokes one of the viewer's own tokens (the presented one included). Idempotent.",
     authScopes: { authenticated: true },
     args: { input: t.arg({ type: RevokeTokenInput, required: true }) },
-    errors: { types: [NotFoundError] },
+    errors: { types: [NotFoundError], directResult: true, union: { name: "RevokeTokenResult" } },
     resolve: async (_root, { input }, ctx) => {
       const owned = await ctx.prisma.apiToken.findFirst({ where: { id: input.tokenId, accountId: ctx.viewer!.accountId } });
       // Someone else's token id answers exactly like a missing one.

@@ -1,0 +1,104 @@
+import { parseArgs } from "node:util";
+import { formatDemoTokens } from "../bootstrap.ts";
+import type { Database } from "../db/database.ts";
+import type { TokenRole } from "../generated/prisma/enums.ts";
+import { createAccount } from "../modules/accounts/account.service.ts";
+import { issueToken, revokeToken } from "../modules/accounts/token.service.ts";
+import { loadDemoData } from "../modules/demo/demo-data.ts";
+import { formatReconcileReport, reconcile } from "../modules/ledger/reconcile.ts";
+import { UsageError } from "./usage.ts";
+
+export type Output = { out(line: string): void; err(line: string): void };
+export type Command = (db: Database, args: string[], io: Output) => Promise<number>;
+
+const TOKEN_ROLES = ["owner", "admin", "member", "viewer", "service"];
+
+type Parsed = { values: Record<string, string | undefined>; positionals: string[] };
+
+/** Every option here takes a string value; unknown options are usage errors. */
+function parse(args: string[], names: string[], positionals = 0): Parsed {
+  try {
+    const options = Object.fromEntries(names.map((n) => [n, { type: "string" as const }]));
+    const parsed = parseArgs({ args, options, allowPositionals: positionals > 0, strict: true });
+    if (parsed.positionals.length > positionals) throw new UsageError(`unexpected argument ${parsed.positionals[positionals]}`);
+    return { values: parsed.values as Record<string, string | undefined>, positionals: parsed.positionals };
+  } catch (err) {
+    throw err instanceof UsageError ? err : new UsageError((err as Error).message);
+  }
+}
+
+function required(values: Record<string, unknown>, name: string): string {
+  const value = values[name];
+  if (typeof value !== "string" || value.trim() === "") throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+function positiveInt(value: string, what: string): number {
+  if (!/^[1-9]\d{0,9}$/.test(value)) throw new UsageError(`${what} must be a positive integer, got "${value}"`);
+  return Number(value);
+}
+
+function tokenRole(value: string | undefined): TokenRole | undefined {
+  if (value === undefined) return undefined;
+  if (!TOKEN_ROLES.includes(value.toLowerCase())) throw new UsageError(`--role must be one of ${TOKEN_ROLES.join(", ")}`);
+  return value.toUpperCase() as TokenRole;
+}
+
+export const accountCreate: Command = async (db, args, io) => {
+  const { values } = parse(args, ["email", "name", "currency", "role", "master", "logo"]);
+  const role = (values.role ?? "creator").toLowerCase();
+  if (role !== "creator" && role !== "service") throw new UsageError("--role must be creator or service");
+  const account = await createAccount(db.prisma, {
+    email: required(values, "email"),
+    displayName: required(values, "name"),
+    currency: required(values, "currency"),
+    role: role === "service" ? "SERVICE" : "CREATOR",
+    ...(values.logo ? { logoUrl: values.logo } : {}),
+    ...(values.master ? { masterId: positiveInt(values.master, "--master") } : {}),
+  });
+  const token = await issueToken(db.prisma, { accountId: account.id, name: "cli" });
+  io.out(`account id: ${account.id}`);
+  io.out(`email: ${account.email}`);
+  io.out(`wallet id: ${account.walletId}`);
+  io.out(`token id: ${token.id}`);
+  io.out(`token role: ${token.role}`);
+  io.out(`token: ${token.token}`);
+  io.err("The token is shown once; only its hash is stored.");
+  return 0;
+};
+
+export const tokenCreate: Command = async (db, args, io) => {
+  const { values } = parse(args, ["account", "role", "name"]);
+  const accountId = positiveInt(required(values, "account"), "--account");
+  const role = tokenRole(values.role);
+  const token = await issueToken(db.prisma, { accountId, ...(role ? { role } : {}), ...(values.name ? { name: values.name } : {}) });
+  io.out(`token id: ${token.id}`);
+  io.out(`token role: ${token.role}`);
+  io.out(`token: ${token.token}`);
+  io.err("The token is shown once; only its hash is stored.");
+  return 0;
+};
+
+export const tokenRevoke: Command = async (db, args, io) => {
+  const { positionals } = parse(args, [], 1);
+  if (!positionals[0]) throw new UsageError("token revoke needs a token id");
+  const id = positiveInt(positionals[0], "the token id");
+  const { alreadyRevoked } = await revokeToken(db.prisma, id);
+  io.out(alreadyRevoked ? `token ${id} was already revoked` : `token ${id} revoked`);
+  return 0;
+};
+
+export const demo: Command = async (db, args, io) => {
+  parse(args, []);
+  const { created, tokens } = await loadDemoData(db.prisma);
+  io.out(created ? "Demo data loaded. Tokens:" : "Demo data was already loaded; fresh tokens:");
+  io.out(formatDemoTokens(tokens));
+  return 0;
+};
+
+export const reconcileCommand: Command = async (db, args, io) => {
+  parse(args, []);
+  const report = await reconcile(db.prisma);
+  io.out(formatReconcileReport(report));
+  return report.mismatches.length === 0 ? 0 : 1;
+};

@@ -1,0 +1,20 @@
+export const USAGE = `Usage: wallet-gateway <command> [options]     (from a checkout: npm run cli -- <command>)
+
+Commands:
+  account create --email <email> --name <display name> --currency <ISO code>
+                 [--role creator|service] [--master <account id>] [--logo <url>]
+                                  create an account and its wallet; prints its id and a token
+  token create --account <id> [--role owner|admin|member|viewer|service] [--name <label>]
+                                  issue a token (shown once; stored only as a SHA-256 hash)
+  token revoke <token id>         revoke a token
+  migrate                         apply pending database migrations
+  demo                            load the demo data set (or issue fresh demo tokens)
+  reconcile                       check every wallet bucket against its ledger entries
+                                  (exit code 1 and a report on any mismatch)
+
+The database is chosen like the server's: DATABASE_URL, or the embedded one under DATA_DIR.
+Exit codes: 0 success, 1 failure, 2 bad arguments.`;
+
+export class UsageError extends Error {
+  override name = "UsageError";
+}

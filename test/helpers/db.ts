@@ -1,0 +1,41 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll } from "vitest";
+import { type Database, openDatabase } from "../../src/db/database.ts";
+import { createLogger } from "../../src/logger.ts";
+import { DB_KIND, POSTGRES_URL, templateDir } from "./test-db-config.ts";
+
+export { DB_KIND, POSTGRES_URL };
+
+export const testLogger = createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
+
+/** A fresh copy of the migrated PGlite template, in its own temporary directory. */
+export function copyTemplate(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wallet-gateway-test-"));
+  fs.cpSync(templateDir(), dir, { recursive: true });
+  fs.rmSync(path.join(dir, "ready"), { force: true });
+  return dir;
+}
+
+export function databaseOptions(dataDir?: string) {
+  return DB_KIND === "postgres"
+    ? ({ kind: "postgres", url: POSTGRES_URL as string, poolMax: 10, connectTimeoutMs: 5000, statementTimeoutMs: 0 } as const)
+    : ({ kind: "pglite", dataDir: dataDir ?? copyTemplate() } as const);
+}
+
+let shared: Promise<Database> | undefined;
+
+/** The test file's database (opened once per file, closed after it). */
+export function testDatabase(): Promise<Database> {
+  if (!shared) {
+    shared = openDatabase(databaseOptions(), testLogger);
+    afterAll(async () => {
+      const db = await shared;
+      shared = undefined;
+      await db?.close();
+      if (db?.kind === "pglite") fs.rmSync(db.location, { recursive: true, force: true });
+    });
+  }
+  return shared;
+}

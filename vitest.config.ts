@@ -1,0 +1,18 @@
+import { defineConfig } from "vitest/config";
+
+// One database per test file (a copied, already-migrated PGlite directory, or the shared
+// PostgreSQL database of DATABASE_URL); tests isolate themselves by creating fresh accounts.
+export default defineConfig({
+  // graphql 16 ships CJS (main) and ESM (module) builds; Node loads the CJS one for our
+  // dependencies, so our own code must too, or graphql sees two copies of itself.
+  resolve: { alias: [{ find: /^graphql$/, replacement: "graphql/index.js" }] },
+  test: {
+    include: ["test/**/*.test.ts"],
+    globalSetup: ["test/helpers/global-setup.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: "forks",
+    maxWorkers: 2,
+    reporters: ["default"],
+  },
+});
