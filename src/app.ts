@@ -27,7 +27,11 @@ export function createApp({ db, logger }: AppDeps) {
       debug: (...args) => logger.debug({ args }, "yoga"),
       info: (...args) => logger.info({ args }, "yoga"),
       warn: (...args) => logger.warn({ args }, "yoga"),
-      error: (...args) => logger.error({ err: args.map((a) => (a instanceof Error ? { message: a.message, stack: a.stack } : a)) }, "unexpected error"),
+      error: (...args) =>
+        logger.error(
+          { err: args.map((a) => (a instanceof Error ? { message: a.message, stack: a.stack } : a)) },
+          "unexpected error",
+        ),
     },
     context: () => ({ db, prisma: db.prisma }),
     plugins: [

@@ -2,7 +2,7 @@ import type { Config } from "./config.ts";
 import { type Database, openDatabase } from "./db/database.ts";
 import { migrate } from "./db/migrate.ts";
 import type { Logger } from "./logger.ts";
-import { databaseIsEmpty, type DemoToken, loadDemoData } from "./modules/demo/demo-data.ts";
+import { type DemoToken, databaseIsEmpty, loadDemoData } from "./modules/demo/demo-data.ts";
 
 /** Opens the configured database and brings its schema up to date (server and CLI). */
 export async function openMigratedDatabase(config: Config, logger: Logger): Promise<Database> {

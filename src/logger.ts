@@ -7,6 +7,9 @@ export function createLogger(level: string): Logger {
   return pino({
     level,
     base: { service: "wallet-gateway" },
-    redact: { paths: ["token", "password", "*.token", "*.password", "headers.authorization", "headers[\"x-api-key\"]"], censor: "[redacted]" },
+    redact: {
+      paths: ["token", "password", "*.token", "*.password", "headers.authorization", 'headers["x-api-key"]'],
+      censor: "[redacted]",
+    },
   });
 }

@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   );
   const banner = [`\nWallet gateway is up. GraphiQL: ${url}/graphql   (health: ${url}/healthz)`];
   if (demoTokens) {
-    banner.push("Demo data loaded. Paste a token into GraphiQL's headers as {\"Authorization\": \"Bearer <token>\"}:");
+    banner.push('Demo data loaded. Paste a token into GraphiQL\'s headers as {"Authorization": "Bearer <token>"}:');
     banner.push(formatDemoTokens(demoTokens), "These tokens are shown once; `npm run cli -- demo` issues fresh ones.\n");
   }
   process.stdout.write(`${banner.join("\n")}\n`);
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     });
     await db.close();
     logger.info("stopped");
-    process.exit(0);
+    logger.flush(() => process.exit(0));
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));

@@ -9,19 +9,31 @@ import { formatReconcileReport, reconcile } from "../modules/ledger/reconcile.ts
 import { UsageError } from "./usage.ts";
 
 export type Output = { out(line: string): void; err(line: string): void };
-export type Command = (db: Database, args: string[], io: Output) => Promise<number>;
+/** Parses its arguments first (usage errors never wait for the database), then runs. */
+export type Command = (args: string[]) => (db: Database, io: Output) => Promise<number>;
 
 const TOKEN_ROLES = ["owner", "admin", "member", "viewer", "service"];
 
-type Parsed = { values: Record<string, string | undefined>; positionals: string[] };
+type Parsed = {
+  values: Record<string, string | undefined>;
+  positionals: string[];
+};
 
 /** Every option here takes a string value; unknown options are usage errors. */
 function parse(args: string[], names: string[], positionals = 0): Parsed {
   try {
     const options = Object.fromEntries(names.map((n) => [n, { type: "string" as const }]));
-    const parsed = parseArgs({ args, options, allowPositionals: positionals > 0, strict: true });
+    const parsed = parseArgs({
+      args,
+      options,
+      allowPositionals: positionals > 0,
+      strict: true,
+    });
     if (parsed.positionals.length > positionals) throw new UsageError(`unexpected argument ${parsed.positionals[positionals]}`);
-    return { values: parsed.values as Record<string, string | undefined>, positionals: parsed.positionals };
+    return {
+      values: parsed.values as Record<string, string | undefined>,
+      positionals: parsed.positionals,
+    };
   } catch (err) {
     throw err instanceof UsageError ? err : new UsageError((err as Error).message);
   }
@@ -44,61 +56,88 @@ function tokenRole(value: string | undefined): TokenRole | undefined {
   return value.toUpperCase() as TokenRole;
 }
 
-export const accountCreate: Command = async (db, args, io) => {
+export const accountCreate: Command = (args) => {
   const { values } = parse(args, ["email", "name", "currency", "role", "master", "logo"]);
   const role = (values.role ?? "creator").toLowerCase();
   if (role !== "creator" && role !== "service") throw new UsageError("--role must be creator or service");
-  const account = await createAccount(db.prisma, {
+  const input = {
     email: required(values, "email"),
     displayName: required(values, "name"),
     currency: required(values, "currency"),
-    role: role === "service" ? "SERVICE" : "CREATOR",
+    role: role === "service" ? ("SERVICE" as const) : ("CREATOR" as const),
     ...(values.logo ? { logoUrl: values.logo } : {}),
     ...(values.master ? { masterId: positiveInt(values.master, "--master") } : {}),
-  });
-  const token = await issueToken(db.prisma, { accountId: account.id, name: "cli" });
-  io.out(`account id: ${account.id}`);
-  io.out(`email: ${account.email}`);
-  io.out(`wallet id: ${account.walletId}`);
-  io.out(`token id: ${token.id}`);
-  io.out(`token role: ${token.role}`);
-  io.out(`token: ${token.token}`);
-  io.err("The token is shown once; only its hash is stored.");
-  return 0;
+  };
+  return async (db, io) => {
+    const account = await createAccount(db.prisma, input);
+    const token = await issueToken(db.prisma, {
+      accountId: account.id,
+      name: "cli",
+    });
+    io.out(`account id: ${account.id}`);
+    io.out(`email: ${account.email}`);
+    io.out(`wallet id: ${account.walletId}`);
+    io.out(`token id: ${token.id}`);
+    io.out(`token role: ${token.role}`);
+    io.out(`token: ${token.token}`);
+    io.err("The token is shown once; only its hash is stored.");
+    return 0;
+  };
 };
 
-export const tokenCreate: Command = async (db, args, io) => {
+export const tokenCreate: Command = (args) => {
   const { values } = parse(args, ["account", "role", "name"]);
   const accountId = positiveInt(required(values, "account"), "--account");
   const role = tokenRole(values.role);
-  const token = await issueToken(db.prisma, { accountId, ...(role ? { role } : {}), ...(values.name ? { name: values.name } : {}) });
-  io.out(`token id: ${token.id}`);
-  io.out(`token role: ${token.role}`);
-  io.out(`token: ${token.token}`);
-  io.err("The token is shown once; only its hash is stored.");
-  return 0;
+  return async (db, io) => {
+    const token = await issueToken(db.prisma, {
+      accountId,
+      ...(role ? { role } : {}),
+      ...(values.name ? { name: values.name } : {}),
+    });
+    io.out(`token id: ${token.id}`);
+    io.out(`token role: ${token.role}`);
+    io.out(`token: ${token.token}`);
+    io.err("The token is shown once; only its hash is stored.");
+    return 0;
+  };
 };
 
-export const tokenRevoke: Command = async (db, args, io) => {
+export const tokenRevoke: Command = (args) => {
   const { positionals } = parse(args, [], 1);
   if (!positionals[0]) throw new UsageError("token revoke needs a token id");
   const id = positiveInt(positionals[0], "the token id");
-  const { alreadyRevoked } = await revokeToken(db.prisma, id);
-  io.out(alreadyRevoked ? `token ${id} was already revoked` : `token ${id} revoked`);
-  return 0;
+  return async (db, io) => {
+    const { alreadyRevoked } = await revokeToken(db.prisma, id);
+    io.out(alreadyRevoked ? `token ${id} was already revoked` : `token ${id} revoked`);
+    return 0;
+  };
 };
 
-export const demo: Command = async (db, args, io) => {
+export const migrateCommand: Command = (args) => {
   parse(args, []);
-  const { created, tokens } = await loadDemoData(db.prisma);
-  io.out(created ? "Demo data loaded. Tokens:" : "Demo data was already loaded; fresh tokens:");
-  io.out(formatDemoTokens(tokens));
-  return 0;
+  // Opening the database has applied pending migrations already.
+  return async (_db, io) => {
+    io.out("migrations: up to date");
+    return 0;
+  };
 };
 
-export const reconcileCommand: Command = async (db, args, io) => {
+export const demo: Command = (args) => {
   parse(args, []);
-  const report = await reconcile(db.prisma);
-  io.out(formatReconcileReport(report));
-  return report.mismatches.length === 0 ? 0 : 1;
+  return async (db, io) => {
+    const { created, tokens } = await loadDemoData(db.prisma);
+    io.out(created ? "Demo data loaded. Tokens:" : "Demo data was already loaded; fresh tokens:");
+    io.out(formatDemoTokens(tokens));
+    return 0;
+  };
+};
+
+export const reconcileCommand: Command = (args) => {
+  parse(args, []);
+  return async (db, io) => {
+    const report = await reconcile(db.prisma);
+    io.out(formatReconcileReport(report));
+    return report.mismatches.length === 0 ? 0 : 1;
+  };
 };

@@ -4,14 +4,23 @@ import { DataDirLockedError } from "../db/data-dir-lock.ts";
 import { MigrationError } from "../db/migrate.ts";
 import { createLogger } from "../logger.ts";
 import { DomainError, ValidationError } from "../modules/errors.ts";
-import { accountCreate, type Command, demo, type Output, reconcileCommand, tokenCreate, tokenRevoke } from "./commands.ts";
+import {
+  accountCreate,
+  type Command,
+  demo,
+  migrateCommand,
+  type Output,
+  reconcileCommand,
+  tokenCreate,
+  tokenRevoke,
+} from "./commands.ts";
 import { USAGE, UsageError } from "./usage.ts";
 
 const COMMANDS: Record<string, Command> = {
   "account create": accountCreate,
   "token create": tokenCreate,
   "token revoke": tokenRevoke,
-  migrate: async () => 0, // opening the database applies pending migrations
+  migrate: migrateCommand,
   demo,
   reconcile: reconcileCommand,
 };
@@ -36,12 +45,12 @@ export async function runCli(argv: string[], io: Output, env = process.env): Pro
   }
   let db: Awaited<ReturnType<typeof openMigratedDatabase>> | undefined;
   try {
+    const run = found.command(found.rest);
     const config = loadConfig(env);
     // Progress goes to stderr so stdout stays parseable.
     const logger = createLogger(env.LOG_LEVEL ?? "warn");
     db = await openMigratedDatabase(config, logger);
-    if (argv[0] === "migrate") io.out("migrations: up to date");
-    return await found.command(db, found.rest, io);
+    return await run(db, io);
   } catch (err) {
     if (err instanceof UsageError) {
       io.err(`wallet-gateway: ${err.message}\n\n${USAGE}`);
@@ -51,7 +60,12 @@ export async function runCli(argv: string[], io: Output, env = process.env): Pro
       io.err(`wallet-gateway: invalid input: ${err.message}`);
       return 2;
     }
-    if (err instanceof DomainError || err instanceof ConfigError || err instanceof DataDirLockedError || err instanceof MigrationError) {
+    if (
+      err instanceof DomainError ||
+      err instanceof ConfigError ||
+      err instanceof DataDirLockedError ||
+      err instanceof MigrationError
+    ) {
       io.err(`wallet-gateway: ${err.message}`);
       return 1;
     }

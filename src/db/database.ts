@@ -1,5 +1,5 @@
-import { PrismaClient } from "../generated/prisma/client.ts";
 import type { Config } from "../config.ts";
+import { PrismaClient } from "../generated/prisma/client.ts";
 import type { Logger } from "../logger.ts";
 import { openPGlite } from "./pglite.ts";
 import { openPostgres } from "./postgres.ts";
@@ -19,8 +19,7 @@ export type Database = {
 };
 
 export async function openDatabase(options: Config["database"], logger: Logger): Promise<Database> {
-  const handle =
-    options.kind === "pglite" ? await openPGlite(options.dataDir) : openPostgres(options, logger);
+  const handle = options.kind === "pglite" ? await openPGlite(options.dataDir) : openPostgres(options, logger);
   const statements = new StatementCounter();
   const prisma = new PrismaClient({ adapter: countingAdapter(handle.adapter, statements) });
   let closed = false;

@@ -25,14 +25,17 @@ export function openPostgres(options: PostgresOptions, logger: Logger): Postgres
   });
   // An 'error' event without a listener crashes the process when PostgreSQL restarts.
   pool.on("error", (err) => logger.warn({ err: err.message }, "idle PostgreSQL connection failed"));
-  pool.on("connect", (client) =>
-    client.on("error", (err) => logger.warn({ err: err.message }, "PostgreSQL connection failed")),
-  );
+  pool.on("connect", (client) => client.on("error", (err) => logger.warn({ err: err.message }, "PostgreSQL connection failed")));
   const adapter = new PrismaPg(pool, {
     // Cache prepared statements under a name derived from the SQL text itself: a name is
     // never reused for different SQL (an LRU of names would run stale statements).
     statementNameGenerator: (query) =>
-      `p${createHash("sha1").update(query.sql).update("\0").update(query.argTypes.map((t) => `${t.scalarType}:${t.dbType ?? ""}:${t.arity}`).join(",")).digest("hex").slice(0, 24)}`,
+      `p${createHash("sha1")
+        .update(query.sql)
+        .update("\0")
+        .update(query.argTypes.map((t) => `${t.scalarType}:${t.dbType ?? ""}:${t.arity}`).join(","))
+        .digest("hex")
+        .slice(0, 24)}`,
   });
   return {
     adapter,
@@ -44,8 +47,7 @@ export function openPostgres(options: PostgresOptions, logger: Logger): Postgres
             exec: async (sql) => {
               await client.query(sql);
             },
-            query: async <Row>(sql: string, params: unknown[] = []) =>
-              (await client.query(sql, params)).rows as Row[],
+            query: async <Row>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as Row[],
           });
         } finally {
           client.release();

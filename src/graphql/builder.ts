@@ -3,8 +3,8 @@ import ErrorsPlugin from "@pothos/plugin-errors";
 import PrismaPlugin from "@pothos/plugin-prisma";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import { DateTimeResolver, SafeIntResolver } from "graphql-scalars";
-import { getDatamodel } from "../generated/pothos-prisma-types.ts";
 import type PrismaTypes from "../generated/pothos-prisma-types.ts";
+import { getDatamodel } from "../generated/pothos-prisma-types.ts";
 import { DomainError } from "../modules/errors.ts";
 import type { GraphQLContext } from "./context.ts";
 import { unauthenticated } from "./http-errors.ts";
@@ -29,7 +29,9 @@ export const builder = new SchemaBuilder<{
       service: ctx.viewer?.role === "SERVICE",
     }),
     unauthorizedError: (_parent, ctx) =>
-      ctx.viewer === null ? unauthenticated("Authentication required: send Authorization: Bearer <token> or X-API-Key") : new ForbiddenGraphQLError(),
+      ctx.viewer === null
+        ? unauthenticated("Authentication required: send Authorization: Bearer <token> or X-API-Key")
+        : new ForbiddenGraphQLError(),
   },
   errors: { defaultTypes: [DomainError] },
   prisma: {

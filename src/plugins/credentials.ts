@@ -1,6 +1,6 @@
 import type { PrismaClient } from "../generated/prisma/client.ts";
-import { checkToken } from "../modules/accounts/token.service.ts";
 import type { Viewer } from "../graphql/context.ts";
+import { checkToken } from "../modules/accounts/token.service.ts";
 
 export type Authentication =
   | { kind: "anonymous" }
@@ -23,13 +23,18 @@ export async function authenticate(prisma: PrismaClient, headers: Headers): Prom
     bearer = match[1];
   }
   if (bearer && apiKey && bearer !== apiKey) {
-    return { kind: "rejected", code: "invalid_api_key", message: "Authorization and X-API-Key carry different tokens: send one." };
+    return {
+      kind: "rejected",
+      code: "invalid_api_key",
+      message: "Authorization and X-API-Key carry different tokens: send one.",
+    };
   }
   const token = bearer ?? apiKey;
   if (!token) return { kind: "anonymous" };
   const check = await checkToken(prisma, token);
   if (check.ok) return { kind: "viewer", viewer: { accountId: check.accountId, tokenId: check.tokenId, role: check.role } };
-  if (check.reason === "revoked") return { kind: "rejected", code: "api_key_revoked", message: "This API token has been revoked." };
+  if (check.reason === "revoked")
+    return { kind: "rejected", code: "api_key_revoked", message: "This API token has been revoked." };
   if (check.reason === "expired") return { kind: "rejected", code: "invalid_api_key", message: "This API token has expired." };
   return { kind: "rejected", code: "invalid_api_key", message: "Invalid API token." };
 }

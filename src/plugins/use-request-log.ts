@@ -12,16 +12,15 @@ export function useRequestLog({ logger }: { logger: Logger }): Plugin<{ requestI
   const started = new WeakMap<Request, { id: string; at: number }>();
   return {
     onRequest({ request }) {
-      const given = request.headers.get("x-request-id");
-      started.set(request, { id: given && REQUEST_ID.test(given) ? given : randomUUID(), at: performance.now() });
+      started.set(request, { id: requestIdOf(request), at: performance.now() });
     },
     onContextBuilding({ context, extendContext }) {
-      const id = started.get(context.request)?.id ?? randomUUID();
+      const id = started.get(context.request)?.id ?? requestIdOf(context.request);
       extendContext({ requestId: id, logger: logger.child({ requestId: id }) });
     },
     onResponse({ request, response }) {
-      const info = started.get(request);
-      if (!info) return;
+      // Yoga's own endpoints (/healthz) answer before later plugins' onRequest runs.
+      const info = started.get(request) ?? { id: requestIdOf(request), at: Number.NaN };
       response.headers.set("x-request-id", info.id);
       const url = new URL(request.url);
       logger.info(
@@ -30,10 +29,15 @@ export function useRequestLog({ logger }: { logger: Logger }): Plugin<{ requestI
           method: request.method,
           path: url.pathname,
           status: response.status,
-          ms: Math.round((performance.now() - info.at) * 10) / 10,
+          ...(Number.isNaN(info.at) ? {} : { ms: Math.round((performance.now() - info.at) * 10) / 10 }),
         },
         "request",
       );
     },
   };
+}
+
+function requestIdOf(request: Request): string {
+  const given = request.headers.get("x-request-id");
+  return given && REQUEST_ID.test(given) ? given : randomUUID();
 }

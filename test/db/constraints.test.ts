@@ -9,7 +9,9 @@ describe("database constraints", () => {
     const db = await testDatabase();
     const { walletId } = await createCreator(db);
     for (const bucket of ["available", "hold", "pending", "referralRevenue"] as const) {
-      await expect(db.prisma.wallet.update({ where: { id: walletId }, data: { [bucket]: -1n } })).rejects.toThrow(/not_negative|check constraint/i);
+      await expect(db.prisma.wallet.update({ where: { id: walletId }, data: { [bucket]: -1n } })).rejects.toThrow(
+        /not_negative|check constraint/i,
+      );
     }
     const wallet = await db.prisma.wallet.findUniqueOrThrow({ where: { id: walletId } });
     expect([wallet.available, wallet.hold, wallet.pending, wallet.referralRevenue]).toEqual([0n, 0n, 0n, 0n]);
@@ -19,7 +21,15 @@ describe("database constraints", () => {
     const db = await testDatabase();
     const { walletId } = await createCreator(db);
     const entry = await db.prisma.ledgerEntry.create({
-      data: { walletId, movementId: randomUUID(), amount: 100n, bucket: "AVAILABLE", balanceAfter: 100n, type: "DEPOSIT", status: "AVAILABLE" },
+      data: {
+        walletId,
+        movementId: randomUUID(),
+        amount: 100n,
+        bucket: "AVAILABLE",
+        balanceAfter: 100n,
+        type: "DEPOSIT",
+        status: "AVAILABLE",
+      },
     });
     await expect(db.prisma.ledgerEntry.update({ where: { id: entry.id }, data: { amount: 1n } })).rejects.toThrow();
     await expect(db.prisma.ledgerEntry.delete({ where: { id: entry.id } })).rejects.toThrow();
@@ -30,7 +40,9 @@ describe("database constraints", () => {
     const db = await testDatabase();
     const [a, b, c] = [await createCreator(db), await createCreator(db), await createCreator(db)];
     await db.prisma.accountGroupMember.create({ data: { masterId: a.id, childId: c.id } });
-    await expect(db.prisma.accountGroupMember.create({ data: { masterId: b.id, childId: c.id } })).rejects.toThrow(/Unique constraint/i);
+    await expect(db.prisma.accountGroupMember.create({ data: { masterId: b.id, childId: c.id } })).rejects.toThrow(
+      /Unique constraint/i,
+    );
     await expect(db.prisma.accountGroupMember.create({ data: { masterId: b.id, childId: b.id } })).rejects.toThrow();
   });
 
@@ -39,7 +51,9 @@ describe("database constraints", () => {
     const a = await createCreator(db);
     await expect(db.prisma.referral.create({ data: { referrerId: a.id, referredId: a.id, feeBps: 100 } })).rejects.toThrow();
     await expect(
-      db.prisma.affiliateInvitation.create({ data: { code: `X${randomUUID().slice(0, 8).toUpperCase()}`, inviterId: a.id, feeBps: 1001 } }),
+      db.prisma.affiliateInvitation.create({
+        data: { code: `X${randomUUID().slice(0, 8).toUpperCase()}`, inviterId: a.id, feeBps: 1001 },
+      }),
     ).rejects.toThrow();
   });
 });

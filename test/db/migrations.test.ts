@@ -61,7 +61,9 @@ describe("migration runner", () => {
     const dir = copyOfMigrations("missing");
     const first = readMigrations(dir)[0]!;
     fs.rmSync(path.join(dir, first.name), { recursive: true });
-    await expect(migrate(db.pool, { dir })).rejects.toThrow(/has migration .* applied, but prisma\/migrations has no such folder/);
+    await expect(migrate(db.pool, { dir })).rejects.toThrow(
+      /has migration .* applied, but prisma\/migrations has no such folder/,
+    );
   });
 
   it("applies a new migration, and rolls a failing one back completely", async () => {

@@ -19,7 +19,10 @@ describe("schema.prisma and the migration SQL agree", () => {
 
   it("writes and reads back every model", async () => {
     const { prisma } = await testDatabase();
-    const code = `Q${randomUUID().replace(/[^A-Z]/gi, "").slice(0, 2).toUpperCase()}`.padEnd(3, "Z");
+    const code = `Q${randomUUID()
+      .replace(/[^A-Z]/gi, "")
+      .slice(0, 2)
+      .toUpperCase()}`.padEnd(3, "Z");
     const currency = await prisma.currency.upsert({
       where: { code },
       create: { code, name: "Test Coin", symbol: "¤", minorUnits: 3 },
@@ -41,7 +44,13 @@ describe("schema.prisma and the migration SQL agree", () => {
     });
     await roundTrip("Account", master, () => prisma.account.findUnique({ where: { id: master.id } }));
     const child = await prisma.account.create({
-      data: { email: uniqueEmail("child"), displayName: "Child", slug: `child-${randomUUID()}`, role: "SERVICE", currencyId: currency.id },
+      data: {
+        email: uniqueEmail("child"),
+        displayName: "Child",
+        slug: `child-${randomUUID()}`,
+        role: "SERVICE",
+        currencyId: currency.id,
+      },
     });
 
     const token = await prisma.apiToken.create({
@@ -61,7 +70,9 @@ describe("schema.prisma and the migration SQL agree", () => {
     await roundTrip("ApiToken", token, () => prisma.apiToken.findUnique({ where: { id: token.id } }));
     await prisma.apiToken.delete({ where: { id: token.id } }); // token_hash must stay unique for the next run
 
-    const member = await prisma.accountGroupMember.create({ data: { masterId: master.id, childId: child.id, createdAt: at("2026-02-02T02:02:02.222Z") } });
+    const member = await prisma.accountGroupMember.create({
+      data: { masterId: master.id, childId: child.id, createdAt: at("2026-02-02T02:02:02.222Z") },
+    });
     await roundTrip("AccountGroupMember", member, () => prisma.accountGroupMember.findUnique({ where: { id: member.id } }));
 
     const big = 9_007_199_254_740_991n; // beyond 32 bits: BIGINT, not INTEGER
@@ -111,7 +122,16 @@ describe("schema.prisma and the migration SQL agree", () => {
     await roundTrip("Payout", payout, () => prisma.payout.findUnique({ where: { id: payout.id } }));
 
     const line = await prisma.invoiceLineItem.create({
-      data: { invoiceId: invoice.id, accountId: child.id, amount: 999n, campaignName: "Spring", status: "paid", refunded: true, payoutId: payout.id, description: "Spring push" },
+      data: {
+        invoiceId: invoice.id,
+        accountId: child.id,
+        amount: 999n,
+        campaignName: "Spring",
+        status: "paid",
+        refunded: true,
+        payoutId: payout.id,
+        description: "Spring push",
+      },
     });
     await roundTrip("InvoiceLineItem", line, () => prisma.invoiceLineItem.findUnique({ where: { id: line.id } }));
 
@@ -132,7 +152,13 @@ describe("schema.prisma and the migration SQL agree", () => {
     await roundTrip("Product", product, () => prisma.product.findUnique({ where: { id: product.id } }));
 
     const link = await prisma.shortLink.create({
-      data: { accountId: master.id, productId: product.id, slug: `s-${randomUUID()}`, views: big, createdAt: at("2026-03-10T00:00:00.000Z") },
+      data: {
+        accountId: master.id,
+        productId: product.id,
+        slug: `s-${randomUUID()}`,
+        views: big,
+        createdAt: at("2026-03-10T00:00:00.000Z"),
+      },
     });
     await roundTrip("ShortLink", link, () => prisma.shortLink.findUnique({ where: { id: link.id } }));
 
@@ -177,12 +203,26 @@ describe("schema.prisma and the migration SQL agree", () => {
     await roundTrip("IdempotencyRecord", record, () => prisma.idempotencyRecord.findUnique({ where: { id: record.id } }));
 
     const invitation = await prisma.affiliateInvitation.create({
-      data: { uuid: randomUUID(), code: `C${randomUUID().slice(0, 8).toUpperCase()}`, inviterId: master.id, feeBps: 450, createdAt: at("2026-03-14T00:00:00.000Z") },
+      data: {
+        uuid: randomUUID(),
+        code: `C${randomUUID().slice(0, 8).toUpperCase()}`,
+        inviterId: master.id,
+        feeBps: 450,
+        createdAt: at("2026-03-14T00:00:00.000Z"),
+      },
     });
-    await roundTrip("AffiliateInvitation", invitation, () => prisma.affiliateInvitation.findUnique({ where: { id: invitation.id } }));
+    await roundTrip("AffiliateInvitation", invitation, () =>
+      prisma.affiliateInvitation.findUnique({ where: { id: invitation.id } }),
+    );
 
     const referral = await prisma.referral.create({
-      data: { referrerId: master.id, referredId: child.id, invitationId: invitation.id, feeBps: 450, createdAt: at("2026-03-15T00:00:00.000Z") },
+      data: {
+        referrerId: master.id,
+        referredId: child.id,
+        invitationId: invitation.id,
+        feeBps: 450,
+        createdAt: at("2026-03-15T00:00:00.000Z"),
+      },
     });
     await roundTrip("Referral", referral, () => prisma.referral.findUnique({ where: { id: referral.id } }));
 
@@ -192,7 +232,14 @@ describe("schema.prisma and the migration SQL agree", () => {
     await roundTrip("Setting", setting, () => prisma.setting.findUnique({ where: { key: setting.key } }));
 
     const rollup = await prisma.dashboardRollup.create({
-      data: { accountId: master.id, contentItems: 1n, linkClicks: big, unlocks: 3n, productRevenue: 4n, updatedAt: at("2026-03-17T00:00:00.000Z") },
+      data: {
+        accountId: master.id,
+        contentItems: 1n,
+        linkClicks: big,
+        unlocks: 3n,
+        productRevenue: 4n,
+        updatedAt: at("2026-03-17T00:00:00.000Z"),
+      },
     });
     await roundTrip("DashboardRollup", rollup, () => prisma.dashboardRollup.findUnique({ where: { accountId: master.id } }));
 
@@ -201,7 +248,10 @@ describe("schema.prisma and the migration SQL agree", () => {
 
   it("ships the reference data: currencies and the default affiliate fee", async () => {
     const { prisma } = await testDatabase();
-    const currencies = await prisma.currency.findMany({ where: { code: { in: ["USD", "EUR", "GBP"] } }, orderBy: { code: "asc" } });
+    const currencies = await prisma.currency.findMany({
+      where: { code: { in: ["USD", "EUR", "GBP"] } },
+      orderBy: { code: "asc" },
+    });
     expect(currencies.map((c) => [c.code, c.symbol, c.minorUnits])).toEqual([
       ["EUR", "€", 2],
       ["GBP", "£", 2],

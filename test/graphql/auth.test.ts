@@ -19,12 +19,18 @@ describe("token authentication over HTTP", () => {
   it("resolves the viewer from Authorization: Bearer", async () => {
     const me = await createCreator(db);
     const res = await gql(url, VIEWER, { token: me.token });
-    expect(res).toEqual({ status: 200, body: { data: { viewer: { tokenRole: "OWNER", account: { id: me.id, email: me.email } } } } });
+    expect(res).toEqual({
+      status: 200,
+      body: { data: { viewer: { tokenRole: "OWNER", account: { id: me.id, email: me.email } } } },
+    });
   });
 
   it("resolves the viewer from X-API-Key, and accepts both headers when they agree", async () => {
     const me = await createCreator(db, { role: "VIEWER" });
-    const expected = { status: 200, body: { data: { viewer: { tokenRole: "VIEWER", account: { id: me.id, email: me.email } } } } };
+    const expected = {
+      status: 200,
+      body: { data: { viewer: { tokenRole: "VIEWER", account: { id: me.id, email: me.email } } } },
+    };
     expect(await gql(url, VIEWER, { headers: { "x-api-key": me.token } })).toEqual(expected);
     expect(await gql(url, VIEWER, { token: me.token, headers: { "x-api-key": me.token } })).toEqual(expected);
   });
@@ -57,9 +63,13 @@ describe("token authentication over HTTP", () => {
   it("answers 401 for a revoked token, on both headers, even for fields that need no auth", async () => {
     const me = await createCreator(db);
     await revokeToken(db.prisma, me.tokenId);
-    for (const headers of [{ authorization: `Bearer ${me.token}` }, { "x-api-key": me.token }]) {
+    const variants: Record<string, string>[] = [{ authorization: `Bearer ${me.token}` }, { "x-api-key": me.token }];
+    for (const headers of variants) {
       const res = await gql(url, "{ __typename }", { headers });
-      expect(res).toEqual({ status: 401, body: { errors: [{ message: "This API token has been revoked.", extensions: { code: "UNAUTHENTICATED" } }] } });
+      expect(res).toEqual({
+        status: 401,
+        body: { errors: [{ message: "This API token has been revoked.", extensions: { code: "UNAUTHENTICATED" } }] },
+      });
     }
   });
 

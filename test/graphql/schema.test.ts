@@ -18,7 +18,9 @@ describe("the GraphQL schema is a contract", () => {
   it("never uses Float, and Int only for counts and ids, never for money", () => {
     const sdl = committed();
     expect(sdl).not.toMatch(/\bFloat\b/);
-    const moneyAsInt = sdl.match(/^\s*(amount|available|hold|pending|total|fee|balance\w*|referralRevenue|current|required)\w*(\(.*\))?: Int!?$/gm);
+    const moneyAsInt = sdl.match(
+      /^\s*(amount|available|hold|pending|total|fee|balance\w*|referralRevenue|current|required)\w*(\(.*\))?: Int!?$/gm,
+    );
     expect(moneyAsInt).toBeNull();
   });
 

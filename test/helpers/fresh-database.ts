@@ -1,38 +1,57 @@
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { randomBytes } from "node:crypto";
 import { type Database, openDatabase } from "../../src/db/database.ts";
-import { DB_KIND, POSTGRES_URL, testLogger } from "./db.ts";
+import { copyTemplate, DB_KIND, POSTGRES_URL, testLogger } from "./db.ts";
+
+export type FreshDatabase = {
+  /** The environment a server or CLI process needs to use this database. */
+  env: { DATABASE_URL: string } | { DATA_DIR: string };
+  open(): Promise<Database>;
+  drop(): Promise<void>;
+};
+
+const pgOptions = (url: string) =>
+  ({ kind: "postgres", url, poolMax: 4, connectTimeoutMs: 5000, statementTimeoutMs: 0 }) as const;
 
 /**
- * A brand-new, empty database of the suite's kind (not the migrated template): a new
- * PGlite directory, or a new PostgreSQL database created next to DATABASE_URL's.
+ * A database of the suite's kind that nothing else uses: a new PGlite directory (empty,
+ * or a copy of the migrated template), or a new PostgreSQL database beside DATABASE_URL's.
  */
-export async function openEmptyDatabase(): Promise<{ db: Database; drop(): Promise<void> }> {
+export async function freshDatabase(options: { migrated?: boolean } = {}): Promise<FreshDatabase> {
   if (DB_KIND === "pglite") {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wallet-gateway-empty-"));
-    const db = await openDatabase({ kind: "pglite", dataDir: dir }, testLogger);
+    const dir = options.migrated ? copyTemplate() : fs.mkdtempSync(path.join(os.tmpdir(), "wallet-gateway-empty-"));
     return {
-      db,
-      drop: async () => {
-        await db.close();
-        fs.rmSync(dir, { recursive: true, force: true });
-      },
+      env: { DATA_DIR: dir },
+      open: () => openDatabase({ kind: "pglite", dataDir: dir }, testLogger),
+      drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
     };
   }
   const name = `wallet_test_${randomBytes(4).toString("hex")}`;
-  const admin = await openDatabase({ kind: "postgres", url: POSTGRES_URL as string, poolMax: 1, connectTimeoutMs: 5000, statementTimeoutMs: 0 }, testLogger);
+  const admin = await openDatabase(pgOptions(POSTGRES_URL as string), testLogger);
   await admin.pool.withSession((s) => s.exec(`CREATE DATABASE ${name}`));
   const url = new URL(POSTGRES_URL as string);
   url.pathname = `/${name}`;
-  const db = await openDatabase({ kind: "postgres", url: url.toString(), poolMax: 4, connectTimeoutMs: 5000, statementTimeoutMs: 0 }, testLogger);
+  return {
+    env: { DATABASE_URL: url.toString() },
+    open: () => openDatabase(pgOptions(url.toString()), testLogger),
+    drop: async () => {
+      await admin.pool.withSession((s) => s.exec(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      await admin.close();
+    },
+  };
+}
+
+/** An empty database opened in this process. */
+export async function openEmptyDatabase(): Promise<{ db: Database; drop(): Promise<void> }> {
+  const fresh = await freshDatabase();
+  const db = await fresh.open();
   return {
     db,
     drop: async () => {
       await db.close();
-      await admin.pool.withSession((s) => s.exec(`DROP DATABASE IF EXISTS ${name}`));
-      await admin.close();
+      await fresh.drop();
     },
   };
 }

@@ -8,7 +8,10 @@ import { DB_KIND, POSTGRES_URL, templateDir } from "./test-db-config.ts";
 export default async function setup(): Promise<void> {
   const logger = createLogger("warn");
   if (DB_KIND === "postgres") {
-    const db = await openDatabase({ kind: "postgres", url: POSTGRES_URL as string, poolMax: 2, connectTimeoutMs: 5000, statementTimeoutMs: 0 }, logger);
+    const db = await openDatabase(
+      { kind: "postgres", url: POSTGRES_URL as string, poolMax: 2, connectTimeoutMs: 5000, statementTimeoutMs: 0 },
+      logger,
+    );
     try {
       await migrate(db.pool);
     } finally {

@@ -6,7 +6,10 @@ import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
 import { linkChild } from "./account-group.service.ts";
 
 const CreateAccountInput = z.object({
-  email: z.email().max(254).transform((e) => e.toLowerCase()),
+  email: z
+    .email()
+    .max(254)
+    .transform((e) => e.toLowerCase()),
   displayName: z.string().trim().min(1).max(120),
   currency: z
     .string()

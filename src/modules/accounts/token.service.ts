@@ -21,7 +21,10 @@ export async function issueToken(
   const role = input.role ?? (account.role === "SERVICE" ? "SERVICE" : "OWNER");
   const allowed = account.role === "SERVICE" ? ["SERVICE"] : CREATOR_TOKEN_ROLES;
   if (!allowed.includes(role)) {
-    throw ValidationError.field("role", `a ${account.role.toLowerCase()} account can hold ${allowed.join(", ")} tokens, not ${role}`);
+    throw ValidationError.field(
+      "role",
+      `a ${account.role.toLowerCase()} account can hold ${allowed.join(", ")} tokens, not ${role}`,
+    );
   }
   const token = TOKEN_PREFIX + randomBytes(32).toString("base64url");
   const row = await prisma.apiToken.create({

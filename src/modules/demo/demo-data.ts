@@ -105,7 +105,10 @@ async function createHistory(prisma: PrismaClient, ids: Map<string, number>, now
       });
       if (product?.id) {
         const amount = step.lines[0]?.amount ?? 0n;
-        await tx.product.update({ where: { id: product.id }, data: { unlockCount: { increment: 1 }, earnings: { increment: amount } } });
+        await tx.product.update({
+          where: { id: product.id },
+          data: { unlockCount: { increment: 1 }, earnings: { increment: amount } },
+        });
         await tx.dashboardRollup.update({
           where: { accountId: idOf(step.owner) },
           data: { unlocks: { increment: 1 }, productRevenue: { increment: amount } },

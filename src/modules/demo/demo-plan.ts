@@ -1,5 +1,4 @@
-import type { LedgerStatus, LedgerType, PayoutStatus } from "../../generated/prisma/enums.ts";
-import type { Bucket } from "../../generated/prisma/enums.ts";
+import type { Bucket, LedgerStatus, LedgerType, PayoutStatus } from "../../generated/prisma/enums.ts";
 
 export type DemoAccount = {
   email: string;
@@ -14,10 +13,28 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   { email: "maya@demo.example", displayName: "Maya Lopez", currency: "USD", note: "creator, affiliate of Jon" },
   { email: "jon@demo.example", displayName: "Jon Park", currency: "USD", note: "creator referred by Maya (5%)" },
   { email: "agency@demo.example", displayName: "Northstar Talent", currency: "USD", note: "agency master of Ava and Leo" },
-  { email: "ava@demo.example", displayName: "Ava Chen", currency: "USD", masterEmail: "agency@demo.example", note: "child of Northstar" },
-  { email: "leo@demo.example", displayName: "Leo Martin", currency: "EUR", masterEmail: "agency@demo.example", note: "child of Northstar (EUR)" },
+  {
+    email: "ava@demo.example",
+    displayName: "Ava Chen",
+    currency: "USD",
+    masterEmail: "agency@demo.example",
+    note: "child of Northstar",
+  },
+  {
+    email: "leo@demo.example",
+    displayName: "Leo Martin",
+    currency: "EUR",
+    masterEmail: "agency@demo.example",
+    note: "child of Northstar (EUR)",
+  },
   { email: "isla@demo.example", displayName: "Isla Brown", currency: "GBP", note: "standalone creator (GBP)" },
-  { email: "sales-service@demo.example", displayName: "Platform sales service", currency: "USD", role: "SERVICE", note: "service token: records sales, settles payouts" },
+  {
+    email: "sales-service@demo.example",
+    displayName: "Platform sales service",
+    currency: "USD",
+    role: "SERVICE",
+    note: "service token: records sales, settles payouts",
+  },
 ];
 
 type Line = { bucket: Bucket; amount: bigint; type: LedgerType; status: LedgerStatus; title: string };
@@ -83,7 +100,9 @@ export function demoHistory(now: Date): { products: DemoProduct[]; steps: DemoSt
           at,
           counterparty: "jon@demo.example",
           referralRevenue: fee,
-          lines: [{ bucket: "AVAILABLE", amount: fee, type: "AFFILIATE_EARNING", status: "AVAILABLE", title: "Referral revenue" }],
+          lines: [
+            { bucket: "AVAILABLE", amount: fee, type: "AFFILIATE_EARNING", status: "AVAILABLE", title: "Referral revenue" },
+          ],
         });
       }
       if (days > HOLD_DAYS) {
@@ -109,4 +128,3 @@ export function demoHistory(now: Date): { products: DemoProduct[]; steps: DemoSt
   });
   return { products, steps };
 }
-

@@ -16,7 +16,9 @@ builder.prismaObject("Currency", {
     code: t.exposeString("code", { description: "ISO 4217 code, upper case." }),
     name: t.exposeString("name"),
     symbol: t.exposeString("symbol"),
-    minorUnits: t.exposeInt("minorUnits", { description: "Digits after the decimal point: amounts are integers of 10^-minorUnits." }),
+    minorUnits: t.exposeInt("minorUnits", {
+      description: "Digits after the decimal point: amounts are integers of 10^-minorUnits.",
+    }),
   }),
 });
 
@@ -40,8 +42,7 @@ Viewer.implement({
     tokenRole: t.expose("role", { type: TokenRoleEnum }),
     account: t.prismaField({
       type: "Account",
-      resolve: (query, viewer, _args, ctx) =>
-        ctx.prisma.account.findUniqueOrThrow({ ...query, where: { id: viewer.accountId } }),
+      resolve: (query, viewer, _args, ctx) => ctx.prisma.account.findUniqueOrThrow({ ...query, where: { id: viewer.accountId } }),
     }),
   }),
 });

@@ -1,0 +1,39 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const TSX = `${ROOT}/node_modules/.bin/tsx`;
+
+/** The environment of a child process: ours minus any database choice, plus `extra`. */
+export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const { DATABASE_URL: _url, DATA_DIR: _dir, PORT: _port, LOAD_DEMO_DATA: _demo, ...rest } = process.env;
+  return { ...rest, NODE_ENV: "production", LOG_LEVEL: "info", ...extra };
+}
+
+export type Running = { child: ChildProcess; stdout: () => string; stderr: () => string; exited: Promise<number | null> };
+
+export function run(command: string, args: string[], env: NodeJS.ProcessEnv): Running {
+  const child = spawn(command, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  let err = "";
+  child.stdout?.on("data", (d) => (out += d));
+  child.stderr?.on("data", (d) => (err += d));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+export const runServer = (env: NodeJS.ProcessEnv) => run(TSX, ["src/server.ts"], env);
+export const runBin = (args: string[], env: NodeJS.ProcessEnv) => run(`${ROOT}/bin/wallet-gateway.js`, args, env);
+
+/** Waits until `read()` matches, or fails with what the process printed. */
+export async function waitFor(p: Running, pattern: RegExp, timeoutMs = 60_000): Promise<RegExpMatchArray> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const match = p.stdout().match(pattern);
+    if (match) return match;
+    if (p.child.exitCode !== null || Date.now() > deadline) {
+      throw new Error(`no ${pattern} (exit ${p.child.exitCode})\nstdout:\n${p.stdout()}\nstderr:\n${p.stderr()}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
