@@ -5,7 +5,13 @@ import { InsufficientFundsError } from "../../src/modules/errors.ts";
 import { testDatabase } from "../helpers/db.ts";
 import { createCreator } from "../helpers/factories.ts";
 
-const deposit = (amount: bigint): EntryLine => ({ bucket: "AVAILABLE", amount, type: "DEPOSIT", status: "AVAILABLE", title: "Deposit" });
+const deposit = (amount: bigint): EntryLine => ({
+  bucket: "AVAILABLE",
+  amount,
+  type: "DEPOSIT",
+  status: "AVAILABLE",
+  title: "Deposit",
+});
 
 describe("postMovement, the primitive every money movement uses", () => {
   it("applies lines in order, records each bucket's balance after, and keeps buckets equal to their entries", async () => {
@@ -37,7 +43,10 @@ describe("postMovement, the primitive every money movement uses", () => {
     const { walletId } = await createCreator(db);
     await db.prisma.$transaction((tx) => postMovement(tx, { walletId, lines: [deposit(100n)] }));
     const attempt = db.prisma.$transaction((tx) =>
-      postMovement(tx, { walletId, lines: [deposit(50n), { bucket: "AVAILABLE", amount: -151n, type: "WITHDRAWAL", status: "AVAILABLE" }] }),
+      postMovement(tx, {
+        walletId,
+        lines: [deposit(50n), { bucket: "AVAILABLE", amount: -151n, type: "WITHDRAWAL", status: "AVAILABLE" }],
+      }),
     );
     await expect(attempt).rejects.toBeInstanceOf(InsufficientFundsError);
     await expect(attempt).rejects.toThrow("Insufficient funds in available: 150 available, 151 required");
@@ -58,7 +67,9 @@ describe("postMovement, the primitive every money movement uses", () => {
     );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(10);
     expect(results.filter((r) => r.status === "rejected" && r.reason instanceof InsufficientFundsError)).toHaveLength(10);
-    const balances = (await db.prisma.ledgerEntry.findMany({ where: { walletId }, orderBy: { id: "asc" } })).map((e) => e.balanceAfter);
+    const balances = (await db.prisma.ledgerEntry.findMany({ where: { walletId }, orderBy: { id: "asc" } })).map(
+      (e) => e.balanceAfter,
+    );
     expect(balances).toEqual([100n, 90n, 80n, 70n, 60n, 50n, 40n, 30n, 20n, 10n, 0n]);
     expect(await reconcile(db.prisma, { walletIds: [walletId] })).toEqual({ walletsChecked: 1, mismatches: [] });
   });

@@ -53,7 +53,13 @@ describe("the server process (npm start) on a real socket", () => {
 
     // Every request is logged as one JSON line with its request id (written just after the response).
     const [logLine] = await waitFor(server, /^\{.*"requestId":"trace-42".*\}$/m);
-    expect(JSON.parse(logLine)).toMatchObject({ msg: "request", requestId: "trace-42", method: "GET", path: "/healthz", status: 200 });
+    expect(JSON.parse(logLine)).toMatchObject({
+      msg: "request",
+      requestId: "trace-42",
+      method: "GET",
+      path: "/healthz",
+      status: 200,
+    });
 
     server.child.kill("SIGTERM");
     expect(await server.exited).toBe(0);

@@ -49,8 +49,7 @@ export async function revokeToken(prisma: Pick<PrismaClient, "apiToken">, tokenI
 }
 
 export type TokenCheck =
-  | { ok: true; tokenId: number; role: TokenRole; accountId: number }
-  | { ok: false; reason: "invalid" | "revoked" | "expired" };
+  { ok: true; tokenId: number; role: TokenRole; accountId: number } | { ok: false; reason: "invalid" | "revoked" | "expired" };
 
 /** Looks a presented token up by its hash; the raw token is never stored or logged. */
 export async function checkToken(prisma: Pick<PrismaClient, "apiToken">, token: string): Promise<TokenCheck> {
