@@ -3,7 +3,7 @@ import { formatDemoTokens } from "../bootstrap.ts";
 import type { Database } from "../db/database.ts";
 import type { TokenRole } from "../generated/prisma/enums.ts";
 import { createAccount } from "../modules/accounts/account.service.ts";
-import { issueToken, revokeToken } from "../modules/accounts/token.service.ts";
+import { type IssuedToken, issueToken, revokeToken } from "../modules/accounts/token.service.ts";
 import { loadDemoData } from "../modules/demo/demo-data.ts";
 import { formatReconcileReport, reconcile } from "../modules/ledger/reconcile.ts";
 import { UsageError } from "./usage.ts";
@@ -77,13 +77,17 @@ export const accountCreate: Command = (args) => {
     io.out(`account id: ${account.id}`);
     io.out(`email: ${account.email}`);
     io.out(`wallet id: ${account.walletId}`);
-    io.out(`token id: ${token.id}`);
-    io.out(`token role: ${token.role}`);
-    io.out(`token: ${token.token}`);
-    io.err("The token is shown once; only its hash is stored.");
-    return 0;
+    return printToken(io, token);
   };
 };
+
+function printToken(io: Output, token: IssuedToken): number {
+  io.out(`token id: ${token.id}`);
+  io.out(`token role: ${token.role}`);
+  io.out(`token: ${token.token}`);
+  io.err("The token is shown once; only its hash is stored.");
+  return 0;
+}
 
 export const tokenCreate: Command = (args) => {
   const { values } = parse(args, ["account", "role", "name"]);
@@ -95,11 +99,7 @@ export const tokenCreate: Command = (args) => {
       ...(role ? { role } : {}),
       ...(values.name ? { name: values.name } : {}),
     });
-    io.out(`token id: ${token.id}`);
-    io.out(`token role: ${token.role}`);
-    io.out(`token: ${token.token}`);
-    io.err("The token is shown once; only its hash is stored.");
-    return 0;
+    return printToken(io, token);
   };
 };
 

@@ -36,23 +36,14 @@ builder.objectType(ValidationError, {
   fields: (t) => ({ fields: t.field({ type: [FieldError], resolve: (e) => e.problems }) }),
 });
 
-builder.objectType(NotFoundError, {
-  name: "NotFoundError",
-  interfaces: [ErrorInterface],
-  isTypeOf: (value) => value instanceof NotFoundError,
-});
+/** An error type that adds nothing to `Error` but its name. */
+function plainErrorType(cls: new (message: string) => DomainError, name: string) {
+  builder.objectType(cls, { name, interfaces: [ErrorInterface], isTypeOf: (value) => value instanceof cls });
+}
 
-builder.objectType(ConflictError, {
-  name: "ConflictError",
-  interfaces: [ErrorInterface],
-  isTypeOf: (value) => value instanceof ConflictError,
-});
-
-builder.objectType(ForbiddenError, {
-  name: "ForbiddenError",
-  interfaces: [ErrorInterface],
-  isTypeOf: (value) => value instanceof ForbiddenError,
-});
+plainErrorType(NotFoundError, "NotFoundError");
+plainErrorType(ConflictError, "ConflictError");
+plainErrorType(ForbiddenError, "ForbiddenError");
 
 builder.objectType(InsufficientFundsError, {
   name: "InsufficientFundsError",
