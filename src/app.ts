@@ -2,19 +2,21 @@ import { createYoga, useReadinessCheck } from "graphql-yoga";
 import type { Config } from "./config.ts";
 import type { Database } from "./db/database.ts";
 import type { GraphQLContext } from "./graphql/context.ts";
+import { createLoaders } from "./graphql/loaders.ts";
 import { schema } from "./graphql/schema.ts";
 import type { Logger } from "./logger.ts";
 import { useRequestLog } from "./plugins/use-request-log.ts";
 import { useViewer } from "./plugins/use-viewer.ts";
 
-export type AppDeps = { db: Database; logger: Logger; config?: Pick<Config, "nodeEnv"> };
+export type AppDeps = { db: Database; logger: Logger; config?: Partial<Pick<Config, "holdPeriodDays">> };
 
 /**
  * The whole HTTP surface as one fetch handler (also a Node request listener):
  * /graphql (GraphiQL in a browser), /healthz, /readyz. Tests call `app.fetch` directly
  * or mount it on a real socket.
  */
-export function createApp({ db, logger }: AppDeps) {
+export function createApp({ db, logger, config = {} }: AppDeps) {
+  const holdPeriodDays = config.holdPeriodDays ?? 7;
   return createYoga<{ request: Request }, Partial<GraphQLContext>>({
     schema,
     graphqlEndpoint: "/graphql",
@@ -33,7 +35,7 @@ export function createApp({ db, logger }: AppDeps) {
           "unexpected error",
         ),
     },
-    context: () => ({ db, prisma: db.prisma }),
+    context: () => ({ db, prisma: db.prisma, loaders: createLoaders(db.prisma), holdPeriodDays }),
     plugins: [
       useRequestLog({ logger }),
       useReadinessCheck({

@@ -20,6 +20,7 @@ const ConfigSchema = z.object({
   LOAD_DEMO_DATA: boolish.default("auto"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  HOLD_PERIOD_DAYS: z.coerce.number().int().min(0).max(365).default(7),
 });
 
 export type Config = {
@@ -39,6 +40,8 @@ export type Config = {
   loadDemoData: boolean | "auto";
   logLevel: z.infer<typeof ConfigSchema>["LOG_LEVEL"];
   shutdownTimeoutMs: number;
+  /** Days a sale stays on hold before it can be released to available. */
+  holdPeriodDays: number;
 };
 
 export class ConfigError extends Error {
@@ -73,5 +76,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loadDemoData: e.LOAD_DEMO_DATA,
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    holdPeriodDays: e.HOLD_PERIOD_DAYS,
   };
 }

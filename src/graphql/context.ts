@@ -2,6 +2,7 @@ import type { Database } from "../db/database.ts";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { TokenRole } from "../generated/prisma/enums.ts";
 import type { Logger } from "../logger.ts";
+import type { Loaders } from "./loaders.ts";
 
 /** Who is calling: resolved once per request from `Authorization: Bearer` or `X-API-Key`. */
 export type Viewer = { accountId: number; tokenId: number; role: TokenRole };
@@ -10,6 +11,9 @@ export type GraphQLContext = {
   db: Database;
   prisma: PrismaClient;
   viewer: Viewer | null;
+  loaders: Loaders;
+  /** How long sales stay on hold before they become available. */
+  holdPeriodDays: number;
   requestId: string;
   logger: Logger;
 };

@@ -2,7 +2,10 @@ import {
   ConflictError,
   DomainError,
   ForbiddenError,
+  IdempotencyConflictError,
   InsufficientFundsError,
+  InvalidCursorError,
+  NoAvailableFundsError,
   NotFoundError,
   ValidationError,
 } from "../modules/errors.ts";
@@ -56,4 +59,36 @@ builder.objectType(InsufficientFundsError, {
   }),
 });
 
-const SPECIFIC = [ValidationError, NotFoundError, ConflictError, ForbiddenError, InsufficientFundsError];
+builder.objectType(NoAvailableFundsError, {
+  name: "NoAvailableFundsError",
+  description: "Nothing is available to cash out.",
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof NoAvailableFundsError,
+});
+
+builder.objectType(IdempotencyConflictError, {
+  name: "IdempotencyConflictError",
+  description: "KEY_REUSED: the key was used with a different request. IN_PROGRESS: the first request is still running.",
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof IdempotencyConflictError,
+  fields: (t) => ({ reason: t.exposeString("reason") }),
+});
+
+builder.objectType(InvalidCursorError, {
+  name: "InvalidCursorError",
+  description: "A cursor that was tampered with, or issued for another order or filter: restart pagination.",
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof InvalidCursorError,
+  fields: (t) => ({ reason: t.exposeString("reason"), argument: t.exposeString("argument") }),
+});
+
+const SPECIFIC = [
+  ValidationError,
+  NotFoundError,
+  ConflictError,
+  ForbiddenError,
+  InsufficientFundsError,
+  NoAvailableFundsError,
+  IdempotencyConflictError,
+  InvalidCursorError,
+];

@@ -1,5 +1,10 @@
 import { builder } from "./builder.ts";
 import "./errors.ts";
 import "../modules/viewer/viewer.graphql.ts";
+import "../modules/invoices/invoice.graphql.ts";
+import "../modules/ledger/ledger.graphql.ts";
+import "../modules/wallet/payout.graphql.ts";
+import "../modules/wallet/wallet.graphql.ts";
+import "../modules/wallet/movements.graphql.ts";
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -46,3 +46,45 @@ export class InsufficientFundsError extends DomainError {
     super(`Insufficient funds in ${bucket.toLowerCase()}: ${current} available, ${required} required`);
   }
 }
+
+export class NoAvailableFundsError extends DomainError {
+  override name = "NoAvailableFundsError";
+  override readonly code = "NO_AVAILABLE_FUNDS";
+  constructor() {
+    super("No available funds");
+  }
+}
+
+/**
+ * KEY_REUSED: the key was used before with a different request (nothing was written).
+ * IN_PROGRESS: the first request with this key is still running (retry later).
+ */
+export class IdempotencyConflictError extends DomainError {
+  override name = "IdempotencyConflictError";
+  override readonly code = "IDEMPOTENCY_CONFLICT";
+  constructor(readonly reason: "KEY_REUSED" | "IN_PROGRESS") {
+    super(
+      reason === "KEY_REUSED"
+        ? "This idempotency key was already used with a different request"
+        : "A request with this idempotency key is still in progress",
+    );
+  }
+}
+
+/** A pagination cursor that was tampered with, or issued for another order or filter. */
+export class InvalidCursorError extends DomainError {
+  override name = "InvalidCursorError";
+  override readonly code = "INVALID_CURSOR";
+  constructor(
+    readonly reason: "MALFORMED" | "ORDER_MISMATCH" | "FILTER_MISMATCH",
+    readonly argument: "after" | "before",
+  ) {
+    super(
+      reason === "MALFORMED"
+        ? `The ${argument} cursor is not valid`
+        : reason === "ORDER_MISMATCH"
+          ? `The ${argument} cursor was issued for the other sort order: restart pagination`
+          : `The ${argument} cursor was issued for different filters: restart pagination`,
+    );
+  }
+}

@@ -171,7 +171,7 @@ describe("the CLI", () => {
     expect(summary.children).toBe(2);
     expect(summary.currencies).toEqual(["EUR", "GBP", "USD", "USD", "USD", "USD", "USD"]);
     expect(summary.entries).toBeGreaterThan(50);
-    expect(summary.payouts).toEqual(["PAID", "REQUESTED"]);
+    expect(summary.payouts).toEqual(["FAILED", "PAID", "REQUESTED"]);
     expect(summary.referrals).toBe(1);
     const reconcile = await cli("reconcile");
     expect(reconcile.code).toBe(0);

@@ -183,10 +183,25 @@ describe("schema.prisma and the migration SQL agree", () => {
         paymentMethodId: 77,
         productId: product.id,
         counterpartyId: child.id,
+        visible: false,
+        referenceEntryId: null,
         createdAt: at("2026-03-11T00:00:00.000Z"),
       },
     });
     await roundTrip("LedgerEntry", entry, () => prisma.ledgerEntry.findUnique({ where: { id: entry.id } }));
+    const reference = await prisma.ledgerEntry.create({
+      data: {
+        walletId: wallet.id,
+        movementId: randomUUID(),
+        amount: 1n,
+        bucket: "HOLD",
+        balanceAfter: 1n,
+        type: "SALE",
+        status: "PENDING",
+        referenceEntryId: entry.id,
+      },
+    });
+    expect((await prisma.ledgerEntry.findUniqueOrThrow({ where: { id: reference.id } })).referenceEntryId).toBe(entry.id);
 
     const record = await prisma.idempotencyRecord.create({
       data: {

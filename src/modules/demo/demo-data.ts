@@ -1,8 +1,8 @@
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { createAccount } from "../accounts/account.service.ts";
 import { issueToken } from "../accounts/token.service.ts";
-import { type EntryLine, lockWallet, postMovement } from "../ledger/ledger.service.ts";
-import { DEMO_ACCOUNTS, type DemoAccount, demoHistory } from "./demo-plan.ts";
+import { createDemoHistory } from "./demo-history.ts";
+import { DEMO_ACCOUNTS, type DemoAccount } from "./demo-plan.ts";
 
 export type DemoToken = { accountId: number; email: string; displayName: string; currency: string; note: string; token: string };
 
@@ -49,80 +49,9 @@ async function createDemoAccount(prisma: PrismaClient, spec: DemoAccount, ids: M
 }
 
 async function createHistory(prisma: PrismaClient, ids: Map<string, number>, now: Date): Promise<void> {
-  const plan = demoHistory(now);
-  const idOf = (email: string) => ids.get(email) as number;
-  const maya = idOf("maya@demo.example");
-  const jon = idOf("jon@demo.example");
+  const maya = ids.get("maya@demo.example")!;
+  const jon = ids.get("jon@demo.example")!;
   const invitation = await prisma.affiliateInvitation.create({ data: { code: "MAYA5X", inviterId: maya, feeBps: 500 } });
   await prisma.referral.create({ data: { referrerId: maya, referredId: jon, invitationId: invitation.id, feeBps: 500 } });
-
-  for (const p of plan.products) {
-    const accountId = idOf(p.owner);
-    const product = await prisma.product.create({
-      data: { accountId, title: p.title, price: p.price, mediaComplete: p.mediaComplete, thumbnailUrl: p.thumbnailUrl },
-    });
-    await prisma.shortLink.create({ data: { accountId, productId: product.id, slug: p.slug, views: p.views } });
-    await prisma.dashboardRollup.update({
-      where: { accountId },
-      data: { contentItems: { increment: p.mediaComplete ? 1 : 0 }, linkClicks: { increment: p.views } },
-    });
-    p.id = product.id;
-  }
-
-  for (const step of plan.steps) {
-    const wallet = await prisma.wallet.findUniqueOrThrow({ where: { accountId: idOf(step.owner) } });
-    await prisma.$transaction(async (tx) => {
-      let payoutId: number | null = null;
-      let lines: EntryLine[] = step.lines;
-      if (step.cashout) {
-        const { available } = await lockWallet(tx, wallet.id);
-        if (available <= 0n) return;
-        const settled = step.cashout !== "REQUESTED";
-        const payout = await tx.payout.create({
-          data: {
-            walletId: wallet.id,
-            currencyId: wallet.currencyId,
-            amount: available,
-            status: step.cashout,
-            requestedAt: step.at,
-            settledAt: settled ? step.at : null,
-          },
-        });
-        payoutId = payout.id;
-        lines = cashoutLines(available, step.cashout === "PAID");
-      }
-      const product = step.product ? plan.products.find((p) => p.title === step.product) : undefined;
-      await postMovement(tx, {
-        walletId: wallet.id,
-        at: step.at,
-        referralRevenueDelta: step.referralRevenue ?? 0n,
-        lines: lines.map((l) => ({
-          ...l,
-          payoutId,
-          productId: product?.id ?? null,
-          counterpartyId: step.counterparty ? idOf(step.counterparty) : null,
-        })),
-      });
-      if (product?.id) {
-        const amount = step.lines[0]?.amount ?? 0n;
-        await tx.product.update({
-          where: { id: product.id },
-          data: { unlockCount: { increment: 1 }, earnings: { increment: amount } },
-        });
-        await tx.dashboardRollup.update({
-          where: { accountId: idOf(step.owner) },
-          data: { unlocks: { increment: 1 }, productRevenue: { increment: amount } },
-        });
-      }
-    });
-  }
-}
-
-function cashoutLines(amount: bigint, paid: boolean): EntryLine[] {
-  const lines: EntryLine[] = [
-    { bucket: "AVAILABLE", amount: -amount, type: "CASHOUT", status: "PENDING", title: "Cashout requested" },
-    { bucket: "PENDING", amount, type: "CASHOUT", status: "PENDING", title: "Cashout requested" },
-  ];
-  if (paid) lines.push({ bucket: "PENDING", amount: -amount, type: "RELEASE_PENDING", status: "PAID", title: "Payout paid" });
-  return lines;
+  await createDemoHistory(prisma, ids, now);
 }

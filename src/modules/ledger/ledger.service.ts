@@ -20,6 +20,9 @@ export type EntryLine = {
   paymentMethodId?: number | null;
   productId?: number | null;
   counterpartyId?: number | null;
+  /** false for the hidden leg of a transfer between buckets and for internal types. */
+  visible?: boolean;
+  referenceEntryId?: number | null;
 };
 
 export type Balances = { available: bigint; hold: bigint; pending: bigint; referralRevenue: bigint };
@@ -35,7 +38,10 @@ export async function postMovement(
   tx: Prisma.TransactionClient,
   movement: { walletId: number; lines: EntryLine[]; referralRevenueDelta?: bigint; at?: Date },
 ): Promise<{ movementId: string; entries: LedgerEntry[]; balances: Balances }> {
-  const balances = await lockWallet(tx, movement.walletId);
+  const { balances, now } = await lockWallet(tx, movement.walletId);
+  // The clock read after taking the lock: within a wallet, created_at follows commit
+  // order, so keyset pages never skip an entry that commits later.
+  const createdAt = movement.at ?? now;
   const movementId = randomUUID();
   const rows = movement.lines.map((line) => {
     const field = BUCKET_FIELD[line.bucket];
@@ -61,29 +67,34 @@ export async function postMovement(
       paymentMethodId: line.paymentMethodId ?? null,
       productId: line.productId ?? null,
       counterpartyId: line.counterpartyId ?? null,
-      ...(movement.at ? { createdAt: movement.at } : {}),
+      visible: line.visible ?? true,
+      referenceEntryId: line.referenceEntryId ?? null,
+      createdAt,
     };
   });
   balances.referralRevenue += movement.referralRevenueDelta ?? 0n;
   await tx.wallet.update({
     where: { id: movement.walletId },
-    data: { ...balances, updatedAt: movement.at ?? new Date() },
+    data: { ...balances, updatedAt: createdAt },
   });
   const entries = await tx.ledgerEntry.createManyAndReturn({ data: rows });
   return { movementId, entries: entries.sort((a, b) => a.id - b.id), balances };
 }
 
 /** SELECT ... FOR UPDATE: concurrent movements on one wallet run one after another. */
-export async function lockWallet(tx: Prisma.TransactionClient, walletId: number): Promise<Balances> {
-  const rows = await tx.$queryRaw<Balances[]>`
-    SELECT available, hold, pending, referral_revenue AS "referralRevenue"
+export async function lockWallet(tx: Prisma.TransactionClient, walletId: number): Promise<{ balances: Balances; now: Date }> {
+  const rows = await tx.$queryRaw<(Balances & { now: Date })[]>`
+    SELECT available, hold, pending, referral_revenue AS "referralRevenue", clock_timestamp() AS now
     FROM wallets WHERE id = ${walletId} FOR UPDATE`;
   const row = rows[0];
   if (!row) throw new NotFoundError(`Wallet ${walletId} does not exist`);
   return {
-    available: BigInt(row.available),
-    hold: BigInt(row.hold),
-    pending: BigInt(row.pending),
-    referralRevenue: BigInt(row.referralRevenue),
+    balances: {
+      available: BigInt(row.available),
+      hold: BigInt(row.hold),
+      pending: BigInt(row.pending),
+      referralRevenue: BigInt(row.referralRevenue),
+    },
+    now: new Date(row.now),
   };
 }

@@ -11,7 +11,7 @@ export const AccountRoleEnum = builder.enumType("AccountRole", {
   values: ["CREATOR", "SERVICE"] as const,
 });
 
-builder.prismaObject("Currency", {
+export const CurrencyType = builder.prismaObject("Currency", {
   fields: (t) => ({
     code: t.exposeString("code", { description: "ISO 4217 code, upper case." }),
     name: t.exposeString("name"),
@@ -35,7 +35,9 @@ builder.prismaObject("Account", {
   }),
 });
 
-const Viewer = builder.objectRef<{ accountId: number; role: "OWNER" | "ADMIN" | "MEMBER" | "VIEWER" | "SERVICE" }>("Viewer");
+export const Viewer = builder.objectRef<{ accountId: number; role: "OWNER" | "ADMIN" | "MEMBER" | "VIEWER" | "SERVICE" }>(
+  "Viewer",
+);
 Viewer.implement({
   description: "The account the presented token belongs to.",
   fields: (t) => ({

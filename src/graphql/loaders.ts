@@ -1,0 +1,38 @@
+import DataLoader from "dataloader";
+import type { PrismaClient } from "../generated/prisma/client.ts";
+
+/** Builds a loader that fetches many rows in one query and answers in key order. */
+function byKey<K, V>(fetch: (keys: readonly K[]) => Promise<V[]>, keyOf: (row: V) => K): DataLoader<K, V | null> {
+  return new DataLoader<K, V | null>(async (keys) => {
+    const rows = new Map((await fetch(keys)).map((row) => [keyOf(row), row]));
+    return keys.map((key) => rows.get(key) ?? null);
+  });
+}
+
+/** One set per request, so nothing is cached across viewers. */
+export function createLoaders(prisma: PrismaClient) {
+  return {
+    walletByAccountId: byKey(
+      (ids: readonly number[]) => prisma.wallet.findMany({ where: { accountId: { in: [...ids] } } }),
+      (w) => w.accountId,
+    ),
+    currencyById: byKey(
+      (ids: readonly number[]) => prisma.currency.findMany({ where: { id: { in: [...ids] } } }),
+      (c) => c.id,
+    ),
+    payoutById: byKey(
+      (ids: readonly number[]) => prisma.payout.findMany({ where: { id: { in: [...ids] } } }),
+      (p) => p.id,
+    ),
+    invoiceById: byKey(
+      (ids: readonly number[]) => prisma.invoice.findMany({ where: { id: { in: [...ids] } } }),
+      (i) => i.id,
+    ),
+    walletById: byKey(
+      (ids: readonly number[]) => prisma.wallet.findMany({ where: { id: { in: [...ids] } } }),
+      (w) => w.id,
+    ),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

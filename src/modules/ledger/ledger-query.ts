@@ -1,0 +1,162 @@
+import { Prisma, type PrismaClient } from "../../generated/prisma/client.ts";
+import type { Bucket, LedgerType } from "../../generated/prisma/enums.ts";
+import { ValidationError } from "../errors.ts";
+import { cursorKey, decodeCursor, encodeCursor, filterFingerprint, type LedgerOrder, type Position } from "./cursor.ts";
+
+/**
+ * Reads of one wallet's visible ledger entries by hand-written keyset SQL over the partial
+ * index (wallet_id, created_at, id) WHERE visible: the first page and a page a million rows
+ * deep cost the same. (A generic nested Prisma connection paged with OFFSET-like scans.)
+ */
+export type LedgerFilter = {
+  from?: Date | null;
+  to?: Date | null;
+  types?: LedgerType[] | null;
+  uuid?: string | null;
+  buckets?: Bucket[] | null;
+};
+
+export type LedgerRow = {
+  id: number;
+  uuid: string;
+  walletId: number;
+  amount: bigint;
+  fee: bigint;
+  bucket: Bucket;
+  balanceAfter: bigint;
+  type: LedgerType;
+  status: string;
+  title: string | null;
+  description: string | null;
+  externalId: string | null;
+  source: string | null;
+  destination: string | null;
+  payoutId: number | null;
+  invoiceId: number | null;
+  paymentMethodId: number | null;
+  productId: number | null;
+  createdAt: Date;
+};
+
+const COLUMNS = Prisma.sql`e.id, e.uuid::text AS uuid, e.wallet_id AS "walletId", e.amount, e.fee, e.bucket::text AS bucket,
+  e.balance_after AS "balanceAfter", e.type::text AS type, e.status::text AS status, e.title, e.description,
+  e.external_id AS "externalId", e.source, e.destination, e.payout_id AS "payoutId", e.invoice_id AS "invoiceId",
+  e.payment_method_id AS "paymentMethodId", e.product_id AS "productId", e.created_at AS "createdAt"`;
+
+function where(walletId: number, filter: LedgerFilter): Prisma.Sql {
+  const parts = [Prisma.sql`e.wallet_id = ${walletId}`, Prisma.sql`e.visible`];
+  if (filter.from) parts.push(Prisma.sql`e.created_at >= ${filter.from}`);
+  if (filter.to) parts.push(Prisma.sql`e.created_at <= ${filter.to}`);
+  if (filter.types?.length) parts.push(Prisma.sql`e.type = ANY(CAST(${filter.types} AS "LedgerType"[]))`);
+  if (filter.buckets?.length) parts.push(Prisma.sql`e.bucket = ANY(CAST(${filter.buckets} AS "Bucket"[]))`);
+  if (filter.uuid) parts.push(Prisma.sql`e.uuid = CAST(${filter.uuid} AS uuid)`);
+  return Prisma.join(parts, " AND ");
+}
+
+export type ConnectionArgs = { first?: number | null; after?: string | null; last?: number | null; before?: string | null };
+export type LedgerConnection = {
+  edges: { cursor: string; node: LedgerRow }[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  totalCount: () => Promise<number>;
+};
+
+export const MAX_PAGE_SIZE = 100;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function ledgerConnection(
+  prisma: PrismaClient,
+  walletId: number,
+  args: ConnectionArgs & { filter?: LedgerFilter | null; order?: LedgerOrder | null; defaultFirst?: number },
+): Promise<LedgerConnection> {
+  const filter = normalise(args.filter ?? {});
+  const order = args.order ?? "DATE_DESC";
+  if (args.first != null && args.last != null) throw ValidationError.field("last", "use either first or last, not both");
+  for (const name of ["first", "last"] as const) {
+    const n = args[name];
+    if (n != null && (n < 1 || n > MAX_PAGE_SIZE)) throw ValidationError.field(name, `must be between 1 and ${MAX_PAGE_SIZE}`);
+  }
+  const key = await cursorKey(prisma);
+  const fingerprint = filterFingerprint(filter);
+  const after = args.after ? decodeCursor(key, args.after, { order, fingerprint, argument: "after" }) : null;
+  const before = args.before ? decodeCursor(key, args.before, { order, fingerprint, argument: "before" }) : null;
+  const backwards = args.last != null;
+  const size = args.last ?? args.first ?? args.defaultFirst ?? 20;
+  const descending = (order === "DATE_DESC") !== backwards; // the direction we scan in
+  const bounds: Prisma.Sql[] = [where(walletId, filter)];
+  if (after) bounds.push(keysetBound(after, order === "DATE_DESC" ? "<" : ">"));
+  if (before) bounds.push(keysetBound(before, order === "DATE_DESC" ? ">" : "<"));
+  const direction = descending ? Prisma.sql`DESC` : Prisma.sql`ASC`;
+  const rows = await prisma.$queryRaw<LedgerRow[]>`
+    SELECT ${COLUMNS} FROM ledger_entries e
+    WHERE ${Prisma.join(bounds, " AND ")}
+    ORDER BY e.created_at ${direction}, e.id ${direction}
+    LIMIT ${size + 1}`;
+  const more = rows.length > size;
+  const page = rows.slice(0, size);
+  if (backwards) page.reverse();
+  const edges = page.map((node) => ({ cursor: encodeCursor(key, order, fingerprint, node), node }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: backwards ? before !== null : more,
+      hasPreviousPage: backwards ? more : after !== null,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    totalCount: () => countEntries(prisma, walletId, filter),
+  };
+}
+
+function keysetBound(at: Position, op: "<" | ">"): Prisma.Sql {
+  return op === "<"
+    ? Prisma.sql`(e.created_at, e.id) < (${at.createdAt}, ${at.id})`
+    : Prisma.sql`(e.created_at, e.id) > (${at.createdAt}, ${at.id})`;
+}
+
+export async function countEntries(prisma: PrismaClient, walletId: number, filter: LedgerFilter): Promise<number> {
+  const rows = await prisma.$queryRaw<
+    { n: number }[]
+  >`SELECT count(*)::int AS n FROM ledger_entries e WHERE ${where(walletId, normalise(filter))}`;
+  return rows[0]?.n ?? 0;
+}
+
+export type LedgerPage = { items: LedgerRow[]; total: number; currentPage: number; perPage: number; lastPage: number };
+
+/** Numbered pages, newest first, for legacy clients (Laravel's paginator shape). */
+export async function ledgerPage(
+  prisma: PrismaClient,
+  walletId: number,
+  args: { page: number; perPage: number; filter?: LedgerFilter | null },
+): Promise<LedgerPage> {
+  if (!Number.isInteger(args.page) || args.page < 1) throw ValidationError.field("page", "must be an integer of at least 1");
+  if (!Number.isInteger(args.perPage) || args.perPage < 1 || args.perPage > MAX_PAGE_SIZE) {
+    throw ValidationError.field("perPage", `must be an integer between 1 and ${MAX_PAGE_SIZE}`);
+  }
+  const filter = normalise(args.filter ?? {});
+  const [items, total] = [
+    await prisma.$queryRaw<LedgerRow[]>`
+      SELECT ${COLUMNS} FROM ledger_entries e WHERE ${where(walletId, filter)}
+      ORDER BY e.created_at DESC, e.id DESC
+      LIMIT ${args.perPage} OFFSET ${(args.page - 1) * args.perPage}`,
+    await countEntries(prisma, walletId, filter),
+  ];
+  return { items, total, currentPage: args.page, perPage: args.perPage, lastPage: Math.max(1, Math.ceil(total / args.perPage)) };
+}
+
+/** One canonical form per filter, so equal filters give equal cursor fingerprints. */
+function normalise(filter: LedgerFilter): LedgerFilter {
+  if (filter.from && filter.to && filter.from > filter.to) throw ValidationError.field("from", "must not be after to");
+  if (filter.uuid && !UUID.test(filter.uuid)) throw ValidationError.field("uuid", "must be a UUID");
+  return {
+    from: filter.from ?? null,
+    to: filter.to ?? null,
+    types: filter.types?.length ? [...filter.types].sort() : null,
+    uuid: filter.uuid?.toLowerCase() ?? null,
+    buckets: filter.buckets?.length ? [...filter.buckets].sort() : null,
+  };
+}
+
+export async function ledgerRowById(prisma: PrismaClient, id: number): Promise<LedgerRow> {
+  const rows = await prisma.$queryRaw<LedgerRow[]>`SELECT ${COLUMNS} FROM ledger_entries e WHERE e.id = ${id}`;
+  return rows[0]!;
+}

@@ -1,0 +1,131 @@
+import { builder } from "../../graphql/builder.ts";
+import { safeMinorUnits } from "../../graphql/money.ts";
+import { InvoiceType } from "../invoices/invoice.graphql.ts";
+import { CurrencyType } from "../viewer/viewer.graphql.ts";
+import { PayoutType } from "../wallet/payout.graphql.ts";
+import type { LedgerConnection, LedgerPage, LedgerRow } from "./ledger-query.ts";
+import { STUDIO_ACTIONS, studioAction, UNKNOWN_ACTION_DESCRIPTION } from "./studio-action.ts";
+
+export const LedgerTypeEnum = builder.enumType("LedgerType", {
+  values: [
+    "SALE",
+    "HOLD_RELEASE",
+    "AFFILIATE_EARNING",
+    "CASHOUT",
+    "RELEASE_PENDING",
+    "PAYOUT_FAILED",
+    "REFUND",
+    "DISPUTE",
+    "DEPOSIT",
+    "WITHDRAWAL",
+    "INVOICE_PAYMENT",
+  ] as const,
+});
+export const LedgerStatusEnum = builder.enumType("LedgerStatus", {
+  values: ["PENDING", "AVAILABLE", "PAID", "FAILED", "REVERSED"] as const,
+});
+export const BucketEnum = builder.enumType("Bucket", {
+  description: "The part of a wallet an entry changes.",
+  values: ["AVAILABLE", "HOLD", "PENDING"] as const,
+});
+export const LedgerOrderEnum = builder.enumType("LedgerOrder", { values: ["DATE_DESC", "DATE_ASC"] as const });
+export const StudioActionEnum = builder.enumType("StudioAction", {
+  description: "The Studio API's action vocabulary; types without an equivalent are UNKNOWN.",
+  values: STUDIO_ACTIONS.map((a) => a.toUpperCase()) as unknown as readonly string[],
+});
+
+export const LedgerFilterInput = builder.inputType("LedgerFilter", {
+  fields: (t) => ({
+    from: t.field({ type: "DateTime", description: "Entries created at or after this instant." }),
+    to: t.field({ type: "DateTime", description: "Entries created at or before this instant." }),
+    types: t.field({ type: [LedgerTypeEnum] }),
+    buckets: t.field({ type: [BucketEnum] }),
+    uuid: t.string({ description: "Exactly this entry (its transaction_uuid)." }),
+  }),
+});
+
+export const LedgerEntry = builder.objectRef<LedgerRow>("LedgerEntry").implement({
+  description: "One append-only ledger entry: a signed change to one bucket of one wallet.",
+  fields: (t) => ({
+    id: t.exposeInt("id", { description: "Integer id (legacy clients)." }),
+    uuid: t.exposeString("uuid", { description: "Stable UUID (the Studio API's transaction_id)." }),
+    amount: t.field({
+      type: "SafeInt",
+      description: "Signed minor units: positive credits, negative debits.",
+      resolve: (e) => safeMinorUnits(e.amount),
+    }),
+    fee: t.field({ type: "SafeInt", description: "Processing fee in minor units.", resolve: (e) => safeMinorUnits(e.fee) }),
+    net: t.field({ type: "SafeInt", description: "amount - fee.", resolve: (e) => safeMinorUnits(e.amount - e.fee) }),
+    bucket: t.expose("bucket", { type: BucketEnum }),
+    balanceAfter: t.field({
+      type: "SafeInt",
+      description: "The bucket's balance right after this entry, in minor units.",
+      resolve: (e) => safeMinorUnits(e.balanceAfter),
+    }),
+    type: t.expose("type", { type: LedgerTypeEnum }),
+    studioAction: t.field({ type: StudioActionEnum, resolve: (e) => studioAction(e.type).toUpperCase() }),
+    status: t.field({ type: LedgerStatusEnum, resolve: (e) => e.status as "PENDING" }),
+    title: t.exposeString("title", { nullable: true }),
+    description: t.string({
+      nullable: true,
+      description: "For types the Studio API cannot name, a generic placeholder.",
+      resolve: (e) => e.description ?? (studioAction(e.type) === "unknown" ? UNKNOWN_ACTION_DESCRIPTION : e.title),
+    }),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    externalId: t.exposeString("externalId", { nullable: true }),
+    source: t.exposeString("source", { nullable: true }),
+    destination: t.exposeString("destination", { nullable: true }),
+    paymentMethodId: t.exposeInt("paymentMethodId", { nullable: true }),
+    currency: t.field({
+      type: CurrencyType,
+      resolve: async (e, _args, ctx) => {
+        const wallet = await ctx.loaders.walletById.load(e.walletId);
+        return (await ctx.loaders.currencyById.load(wallet!.currencyId))!;
+      },
+    }),
+    payout: t.field({
+      type: PayoutType,
+      nullable: true,
+      resolve: (e, _args, ctx) => (e.payoutId ? ctx.loaders.payoutById.load(e.payoutId) : null),
+    }),
+    invoice: t.field({
+      type: InvoiceType,
+      nullable: true,
+      resolve: (e, _args, ctx) => (e.invoiceId ? ctx.loaders.invoiceById.load(e.invoiceId) : null),
+    }),
+  }),
+});
+
+const PageInfo = builder.objectRef<LedgerConnection["pageInfo"]>("PageInfo").implement({
+  fields: (t) => ({
+    hasNextPage: t.exposeBoolean("hasNextPage"),
+    hasPreviousPage: t.exposeBoolean("hasPreviousPage"),
+    startCursor: t.exposeString("startCursor", { nullable: true }),
+    endCursor: t.exposeString("endCursor", { nullable: true }),
+  }),
+});
+
+const LedgerEdge = builder.objectRef<LedgerConnection["edges"][number]>("LedgerEdge").implement({
+  fields: (t) => ({ cursor: t.exposeString("cursor"), node: t.field({ type: LedgerEntry, resolve: (e) => e.node }) }),
+});
+
+export const LedgerConnectionType = builder.objectRef<LedgerConnection>("LedgerConnection").implement({
+  description: "Keyset-paginated ledger entries. Cursors are opaque and bound to the order and filter they came from.",
+  fields: (t) => ({
+    edges: t.field({ type: [LedgerEdge], resolve: (c) => c.edges }),
+    nodes: t.field({ type: [LedgerEntry], resolve: (c) => c.edges.map((e) => e.node) }),
+    pageInfo: t.field({ type: PageInfo, resolve: (c) => c.pageInfo }),
+    totalCount: t.int({ description: "Entries matching the filter (one extra query).", resolve: (c) => c.totalCount() }),
+  }),
+});
+
+export const LedgerPageType = builder.objectRef<LedgerPage>("LedgerPage").implement({
+  description: "Numbered pages, newest first (for legacy clients).",
+  fields: (t) => ({
+    items: t.field({ type: [LedgerEntry], resolve: (p) => p.items }),
+    total: t.exposeInt("total"),
+    currentPage: t.exposeInt("currentPage"),
+    perPage: t.exposeInt("perPage"),
+    lastPage: t.exposeInt("lastPage"),
+  }),
+});

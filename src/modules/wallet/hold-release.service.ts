@@ -1,0 +1,62 @@
+import type { PrismaClient } from "../../generated/prisma/client.ts";
+import { Prisma } from "../../generated/prisma/client.ts";
+import { type EntryLine, postMovement } from "../ledger/ledger.service.ts";
+
+export type HoldReleaseResult = { walletsReleased: number; salesReleased: number; amountReleased: string };
+
+type OpenLot = { id: number; wallet_id: number; amount: bigint };
+
+/**
+ * Moves every sale whose hold period has passed from hold to available: one movement per
+ * wallet, one pair of entries per sale. Safe to run concurrently or repeatedly: a sale's
+ * hold can be debited only once (unique index), so a second run finds nothing to do.
+ */
+export async function releaseHolds(
+  prisma: PrismaClient,
+  options: { holdPeriodMs: number; accountId?: number; now?: Date; batchSize?: number; onProgress?: (message: string) => void },
+): Promise<HoldReleaseResult> {
+  const cutoff = new Date((options.now ?? new Date()).getTime() - options.holdPeriodMs);
+  const batchSize = options.batchSize ?? 1000;
+  const result = { walletsReleased: 0, salesReleased: 0, amount: 0n };
+  for (;;) {
+    const lots = await prisma.$queryRaw<OpenLot[]>`
+      SELECT s.id, s.wallet_id, s.amount
+      FROM ledger_entries s
+      ${options.accountId !== undefined ? Prisma.sql`JOIN wallets w ON w.id = s.wallet_id AND w.account_id = ${options.accountId}` : Prisma.empty}
+      WHERE s.type = 'SALE' AND s.created_at <= ${cutoff}
+        AND NOT EXISTS (
+          SELECT 1 FROM ledger_entries x WHERE x.reference_entry_id = s.id AND x.bucket = 'HOLD' AND x.amount < 0)
+      ORDER BY s.wallet_id, s.id
+      LIMIT ${batchSize}`;
+    if (lots.length === 0) break;
+    const byWallet = new Map<number, OpenLot[]>();
+    for (const lot of lots) byWallet.set(lot.wallet_id, [...(byWallet.get(lot.wallet_id) ?? []), lot]);
+    for (const [walletId, walletLots] of byWallet) {
+      try {
+        await prisma.$transaction((tx) => postMovement(tx, { walletId, lines: walletLots.flatMap(releaseLines) }));
+      } catch (err) {
+        // Another run released (or a refund closed) one of these lots first: the next batch re-reads.
+        if ((err as { code?: string }).code === "P2002") continue;
+        throw err;
+      }
+      result.walletsReleased++;
+      result.salesReleased += walletLots.length;
+      result.amount += walletLots.reduce((sum, lot) => sum + BigInt(lot.amount), 0n);
+    }
+    options.onProgress?.(`released ${result.salesReleased} sales in ${result.walletsReleased} wallets so far`);
+    if (lots.length < batchSize) break;
+  }
+  return {
+    walletsReleased: result.walletsReleased,
+    salesReleased: result.salesReleased,
+    amountReleased: result.amount.toString(),
+  };
+}
+
+export function releaseLines(lot: { id: number; amount: bigint }): EntryLine[] {
+  const amount = BigInt(lot.amount);
+  return [
+    { bucket: "HOLD", amount: -amount, type: "HOLD_RELEASE", status: "AVAILABLE", visible: false, referenceEntryId: lot.id },
+    { bucket: "AVAILABLE", amount, type: "HOLD_RELEASE", status: "AVAILABLE", title: "Funds released", referenceEntryId: lot.id },
+  ];
+}

@@ -1,0 +1,235 @@
+import { builder } from "../../graphql/builder.ts";
+import { CREATOR_WRITE_ROLES, requireRole, SERVICE_ROLES } from "../../graphql/authorize.ts";
+import {
+  ConflictError,
+  ForbiddenError,
+  IdempotencyConflictError,
+  InsufficientFundsError,
+  NoAvailableFundsError,
+  NotFoundError,
+  ValidationError,
+} from "../errors.ts";
+import { ledgerRowById } from "../ledger/ledger-query.ts";
+import { LedgerEntry } from "../ledger/ledger.graphql.ts";
+import { adjustBalance, reverseSale } from "./adjustment.service.ts";
+import { releaseHolds } from "./hold-release.service.ts";
+import { PayoutStatusEnum, PayoutType } from "./payout.graphql.ts";
+import { requestCashout, settlePayout } from "./payout.service.ts";
+import { recordSale } from "./sale.service.ts";
+
+const COMMON_ERRORS = [ValidationError, ForbiddenError, NotFoundError, IdempotencyConflictError];
+const errors = (name: string, extra: (new (...args: never[]) => Error)[] = []) => ({
+  types: [...COMMON_ERRORS, ...extra],
+  directResult: true as const,
+  union: { name: `${name}Result` },
+});
+
+const PayoutPayload = builder.objectRef<{ payoutId: number }>("PayoutPayload").implement({
+  fields: (t) => ({
+    payout: t.field({ type: PayoutType, resolve: async (p, _a, ctx) => (await ctx.loaders.payoutById.load(p.payoutId))! }),
+  }),
+});
+
+const EntryPayload = builder.objectRef<{ entryId: number }>("LedgerEntryPayload").implement({
+  fields: (t) => ({ entry: t.field({ type: LedgerEntry, resolve: (p, _a, ctx) => ledgerRowById(ctx.prisma, p.entryId) }) }),
+});
+
+const SalePayload = builder.objectRef<{ saleEntryId: number; affiliateEntryId: number | null }>("RecordSalePayload").implement({
+  fields: (t) => ({
+    sale: t.field({ type: LedgerEntry, resolve: (p, _a, ctx) => ledgerRowById(ctx.prisma, p.saleEntryId) }),
+    affiliateEarning: t.field({
+      type: LedgerEntry,
+      nullable: true,
+      description: "The referrer's fee, when the creator was referred (an entry of the referrer's wallet).",
+      resolve: (p, _a, ctx) => (p.affiliateEntryId ? ledgerRowById(ctx.prisma, p.affiliateEntryId) : null),
+    }),
+  }),
+});
+
+const ReleasePayload = builder
+  .objectRef<{ walletsReleased: number; salesReleased: number; amountReleased: string }>("ReleaseHoldsPayload")
+  .implement({
+    fields: (t) => ({
+      walletsReleased: t.exposeInt("walletsReleased"),
+      salesReleased: t.exposeInt("salesReleased"),
+      amountReleased: t.field({
+        type: "SafeInt",
+        description: "Minor units, summed over currencies.",
+        resolve: (p) => Number(p.amountReleased),
+      }),
+    }),
+  });
+
+builder.mutationField("requestCashout", (t) =>
+  t.field({
+    type: PayoutPayload,
+    description: "Cash out the viewer's whole available balance (no amount: it is always everything available).",
+    errors: errors("RequestCashout", [NoAvailableFundsError]),
+    args: {
+      input: t.arg({
+        type: builder.inputType("RequestCashoutInput", {
+          fields: (f) => ({ idempotencyKey: f.string({ description: "Retries with the same key return the first result." }) }),
+        }),
+      }),
+    },
+    resolve: (_root, { input }, ctx) => {
+      const viewer = requireRole(ctx, CREATOR_WRITE_ROLES, "cash out");
+      return requestCashout(ctx.prisma, viewer.accountId, input?.idempotencyKey);
+    },
+  }),
+);
+
+const SaleInput = builder.inputType("RecordSaleInput", {
+  fields: (f) => ({
+    accountId: f.int({ required: true, description: "The creator who sold." }),
+    amount: f.field({ type: "SafeInt", required: true, description: "Minor units of the creator's currency." }),
+    productId: f.int(),
+    externalId: f.string({ required: true, description: "The caller's id of the sale: the idempotency key." }),
+    title: f.string(),
+  }),
+});
+
+builder.mutationField("recordSale", (t) =>
+  t.field({
+    type: SalePayload,
+    description: "Service: a fan unlocked a product. Credits the creator's hold; a referrer earns its fee.",
+    errors: errors("RecordSale"),
+    args: { input: t.arg({ type: SaleInput, required: true }) },
+    resolve: (_root, { input }, ctx) => {
+      const viewer = requireRole(ctx, SERVICE_ROLES, "record sales");
+      return recordSale(ctx.prisma, viewer.accountId, {
+        accountId: input.accountId,
+        amount: input.amount,
+        externalId: input.externalId,
+        ...(input.productId ? { productId: input.productId } : {}),
+        ...(input.title ? { title: input.title } : {}),
+      });
+    },
+  }),
+);
+
+builder.mutationField("releaseHolds", (t) =>
+  t.field({
+    type: ReleasePayload,
+    description: "Service: move sales whose hold period has passed to available. Safe to repeat.",
+    errors: errors("ReleaseHolds"),
+    args: {
+      input: t.arg({
+        type: builder.inputType("ReleaseHoldsInput", {
+          fields: (f) => ({
+            accountId: f.int({ description: "Only this account's wallet (default: every wallet)." }),
+            holdPeriodDays: f.int({ description: "Default: the configured hold period." }),
+          }),
+        }),
+      }),
+    },
+    resolve: (_root, { input }, ctx) => {
+      requireRole(ctx, SERVICE_ROLES, "release holds");
+      const days = input?.holdPeriodDays ?? ctx.holdPeriodDays;
+      if (!Number.isInteger(days) || days < 0 || days > 365)
+        throw ValidationError.field("holdPeriodDays", "must be between 0 and 365");
+      return releaseHolds(ctx.prisma, {
+        holdPeriodMs: days * 86_400_000,
+        ...(input?.accountId ? { accountId: input.accountId } : {}),
+      });
+    },
+  }),
+);
+
+builder.mutationField("settlePayout", (t) =>
+  t.field({
+    type: PayoutPayload,
+    description: "Service: the payment provider paid (PAID) or rejected (FAILED) a payout.",
+    errors: errors("SettlePayout", [ConflictError]),
+    args: {
+      input: t.arg({
+        type: builder.inputType("SettlePayoutInput", {
+          fields: (f) => ({
+            payoutId: f.int({ required: true }),
+            status: f.field({ type: PayoutStatusEnum, required: true, description: "PAID or FAILED." }),
+            failureCode: f.string(),
+            externalId: f.string({ description: "The provider's id of the settlement: the idempotency key." }),
+          }),
+        }),
+        required: true,
+      }),
+    },
+    resolve: (_root, { input }, ctx) => {
+      const viewer = requireRole(ctx, SERVICE_ROLES, "settle payouts");
+      if (input.status === "REQUESTED") throw ValidationError.field("status", "must be PAID or FAILED");
+      return settlePayout(ctx.prisma, viewer.accountId, {
+        payoutId: input.payoutId,
+        status: input.status,
+        ...(input.failureCode ? { failureCode: input.failureCode } : {}),
+        ...(input.externalId ? { externalId: input.externalId } : {}),
+      });
+    },
+  }),
+);
+
+const ReversalInput = builder.inputType("SaleReversalInput", {
+  fields: (f) => ({
+    saleUuid: f.string({ required: true, description: "The sale's ledger entry uuid." }),
+    amount: f.field({
+      type: "SafeInt",
+      description: "Default: all that is left of the sale. A sale on hold is reversed in full.",
+    }),
+    externalId: f.string({ required: true, description: "The idempotency key." }),
+    description: f.string(),
+  }),
+});
+
+for (const [field, kind] of [
+  ["recordRefund", "REFUND"],
+  ["recordDispute", "DISPUTE"],
+] as const) {
+  builder.mutationField(field, (t) =>
+    t.field({
+      type: EntryPayload,
+      description: `Service: a ${kind === "REFUND" ? "refund" : "chargeback"} of one sale (never takes a bucket below zero).`,
+      errors: errors(field.charAt(0).toUpperCase() + field.slice(1), [ConflictError, InsufficientFundsError]),
+      args: { input: t.arg({ type: ReversalInput, required: true }) },
+      resolve: (_root, { input }, ctx) => {
+        const viewer = requireRole(ctx, SERVICE_ROLES, "record refunds and disputes");
+        return reverseSale(ctx.prisma, viewer.accountId, kind, {
+          saleUuid: input.saleUuid,
+          externalId: input.externalId,
+          ...(input.amount != null ? { amount: input.amount } : {}),
+          ...(input.description ? { description: input.description } : {}),
+        });
+      },
+    }),
+  );
+}
+
+const AdjustmentInput = builder.inputType("BalanceAdjustmentInput", {
+  fields: (f) => ({
+    accountId: f.int({ required: true }),
+    amount: f.field({ type: "SafeInt", required: true, description: "Positive minor units." }),
+    externalId: f.string({ required: true, description: "The idempotency key." }),
+    description: f.string(),
+  }),
+});
+
+for (const [field, kind] of [
+  ["recordDeposit", "DEPOSIT"],
+  ["recordWithdrawal", "WITHDRAWAL"],
+] as const) {
+  builder.mutationField(field, (t) =>
+    t.field({
+      type: EntryPayload,
+      description: `Service: a manual ${kind === "DEPOSIT" ? "deposit to" : "withdrawal from"} available.`,
+      errors: errors(field.charAt(0).toUpperCase() + field.slice(1), [InsufficientFundsError]),
+      args: { input: t.arg({ type: AdjustmentInput, required: true }) },
+      resolve: (_root, { input }, ctx) => {
+        const viewer = requireRole(ctx, SERVICE_ROLES, "adjust balances");
+        return adjustBalance(ctx.prisma, viewer.accountId, kind, {
+          accountId: input.accountId,
+          amount: input.amount,
+          externalId: input.externalId,
+          ...(input.description ? { description: input.description } : {}),
+        });
+      },
+    }),
+  );
+}

@@ -1,0 +1,21 @@
+import { builder } from "../../graphql/builder.ts";
+import { safeMinorUnits } from "../../graphql/money.ts";
+import { CurrencyType } from "../viewer/viewer.graphql.ts";
+
+export const PayoutStatusEnum = builder.enumType("PayoutStatus", { values: ["REQUESTED", "PAID", "FAILED"] as const });
+
+export const PayoutType = builder.prismaObject("Payout", {
+  description: "A cashout of a wallet's whole available balance, settled later by the payment provider.",
+  fields: (t) => ({
+    id: t.exposeInt("id"),
+    amount: t.field({ type: "SafeInt", description: "Minor units.", resolve: (p) => safeMinorUnits(p.amount) }),
+    status: t.expose("status", { type: PayoutStatusEnum }),
+    failureCode: t.exposeString("failureCode", { nullable: true }),
+    requestedAt: t.expose("requestedAt", { type: "DateTime" }),
+    settledAt: t.expose("settledAt", { type: "DateTime", nullable: true }),
+    currency: t.field({
+      type: CurrencyType,
+      resolve: async (p, _args, ctx) => (await ctx.loaders.currencyById.load(p.currencyId))!,
+    }),
+  }),
+});

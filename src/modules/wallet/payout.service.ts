@@ -1,0 +1,107 @@
+import { z } from "zod";
+import type { PrismaClient } from "../../generated/prisma/client.ts";
+import { parseInput } from "../accounts/account.service.ts";
+import { ConflictError, NoAvailableFundsError, NotFoundError } from "../errors.ts";
+import { type EntryLine, lockWallet, postMovement } from "../ledger/ledger.service.ts";
+import { idempotent } from "./idempotency.service.ts";
+import { walletOfAccount } from "./wallet-lookup.ts";
+
+export type PayoutResult = { payoutId: number };
+
+/**
+ * Cashout: the whole available balance moves to pending and a payout is REQUESTED. The
+ * client sends no amount. With nothing available: NoAvailableFundsError, nothing written.
+ */
+export async function requestCashout(
+  prisma: PrismaClient,
+  accountId: number,
+  idempotencyKey?: string | null,
+): Promise<PayoutResult> {
+  return idempotent(prisma, { accountId, operation: "requestCashout", key: idempotencyKey, input: {} }, async (tx) => {
+    const wallet = await walletOfAccount(tx, accountId);
+    const { available } = (await lockWallet(tx, wallet.id)).balances;
+    if (available <= 0n) throw new NoAvailableFundsError();
+    const payout = await tx.payout.create({ data: { walletId: wallet.id, currencyId: wallet.currencyId, amount: available } });
+    await postMovement(tx, { walletId: wallet.id, lines: cashoutLines(available, payout.id) });
+    return { payoutId: payout.id };
+  });
+}
+
+const SettleInput = z.object({
+  payoutId: z.number().int().positive(),
+  status: z.enum(["PAID", "FAILED"]),
+  failureCode: z.string().trim().min(1).max(100).optional(),
+  externalId: z.string().trim().min(1).max(200).optional(),
+});
+export type SettleInput = z.input<typeof SettleInput>;
+
+/**
+ * The payment provider's verdict. PAID: the amount leaves pending (internal RELEASE_PENDING
+ * entry). FAILED: it returns to available with a visible reversing entry and the failure
+ * code. Settling again with the same verdict is a no-op; the opposite verdict is a conflict.
+ */
+export async function settlePayout(prisma: PrismaClient, callerId: number, raw: SettleInput): Promise<PayoutResult> {
+  const input = parseInput(SettleInput, raw);
+  const key = input.externalId ?? `payout:${input.payoutId}:${input.status}`;
+  return idempotent(prisma, { accountId: callerId, operation: "settlePayout", key, input }, async (tx) => {
+    const found = await tx.payout.findUnique({ where: { id: input.payoutId } });
+    if (!found) throw new NotFoundError(`Payout ${input.payoutId} does not exist`);
+    await lockWallet(tx, found.walletId);
+    const payout = await tx.payout.findUniqueOrThrow({ where: { id: input.payoutId } }); // re-read under the lock
+    if (payout.status === input.status) return { payoutId: payout.id };
+    if (payout.status !== "REQUESTED") throw new ConflictError(`Payout ${payout.id} is already ${payout.status}`);
+    const lines =
+      input.status === "PAID"
+        ? paidLines(payout.amount, payout.id)
+        : failedLines(payout.amount, payout.id, input.failureCode ?? "payout_failed");
+    await postMovement(tx, { walletId: payout.walletId, lines });
+    await tx.payout.update({
+      where: { id: payout.id },
+      data: {
+        status: input.status,
+        settledAt: new Date(),
+        failureCode: input.status === "FAILED" ? (input.failureCode ?? "payout_failed") : null,
+        externalId: input.externalId ?? null,
+      },
+    });
+    return { payoutId: payout.id };
+  });
+}
+
+/** available -> pending; only the available leg is shown to the creator. */
+export function cashoutLines(amount: bigint, payoutId: number): EntryLine[] {
+  return [
+    {
+      bucket: "AVAILABLE",
+      amount: -amount,
+      type: "CASHOUT",
+      status: "PENDING",
+      title: "Cashout requested",
+      payoutId,
+      source: "Balance",
+      destination: "External",
+    },
+    { bucket: "PENDING", amount, type: "CASHOUT", status: "PENDING", payoutId, visible: false },
+  ];
+}
+
+/** The payout left pending for good: the internal RELEASE_PENDING entry, never listed. */
+export function paidLines(amount: bigint, payoutId: number): EntryLine[] {
+  return [{ bucket: "PENDING", amount: -amount, type: "RELEASE_PENDING", status: "PAID", payoutId, visible: false }];
+}
+
+/** pending -> available, with a visible reversing entry carrying the failure code. */
+export function failedLines(amount: bigint, payoutId: number, failureCode: string): EntryLine[] {
+  return [
+    { bucket: "PENDING", amount: -amount, type: "PAYOUT_FAILED", status: "FAILED", payoutId, visible: false },
+    {
+      bucket: "AVAILABLE",
+      amount,
+      type: "PAYOUT_FAILED",
+      status: "FAILED",
+      payoutId,
+      title: "Payout failed: funds returned",
+      description: failureCode,
+    },
+  ];
+}

@@ -1,0 +1,66 @@
+import { builder } from "../../graphql/builder.ts";
+import { safeMinorUnits } from "../../graphql/money.ts";
+import { InvalidCursorError, ValidationError } from "../errors.ts";
+import { ledgerConnection, ledgerPage, MAX_PAGE_SIZE } from "../ledger/ledger-query.ts";
+import { LedgerConnectionType, LedgerFilterInput, LedgerOrderEnum, LedgerPageType } from "../ledger/ledger.graphql.ts";
+import { CurrencyType, Viewer } from "../viewer/viewer.graphql.ts";
+
+export const WalletType = builder.prismaObject("Wallet", {
+  description: "A creator's money in minor units of its currency. total = available + hold + pending.",
+  fields: (t) => ({
+    id: t.exposeInt("id"),
+    available: t.field({ type: "SafeInt", description: "Ready for payout.", resolve: (w) => safeMinorUnits(w.available) }),
+    hold: t.field({ type: "SafeInt", description: "Sales still in their hold period.", resolve: (w) => safeMinorUnits(w.hold) }),
+    pending: t.field({
+      type: "SafeInt",
+      description: "Cashed out, payout in processing.",
+      resolve: (w) => safeMinorUnits(w.pending),
+    }),
+    total: t.field({ type: "SafeInt", resolve: (w) => safeMinorUnits(w.available + w.hold + w.pending) }),
+    referralRevenue: t.field({
+      type: "SafeInt",
+      description: "Lifetime affiliate earnings.",
+      resolve: (w) => safeMinorUnits(w.referralRevenue),
+    }),
+    cashoutAvailable: t.boolean({ description: "Whether available is positive.", resolve: (w) => w.available > 0n }),
+    currency: t.field({
+      type: CurrencyType,
+      resolve: async (w, _args, ctx) => (await ctx.loaders.currencyById.load(w.currencyId))!,
+    }),
+    transactions: t.field({
+      type: LedgerConnectionType,
+      description: `Visible ledger entries (internal ones such as RELEASE_PENDING are never listed). At most ${MAX_PAGE_SIZE} per page.`,
+      errors: { types: [InvalidCursorError, ValidationError], directResult: true, union: { name: "WalletTransactionsResult" } },
+      args: {
+        first: t.arg.int(),
+        after: t.arg.string(),
+        last: t.arg.int(),
+        before: t.arg.string(),
+        filter: t.arg({ type: LedgerFilterInput }),
+        order: t.arg({ type: LedgerOrderEnum, defaultValue: "DATE_DESC" }),
+      },
+      resolve: (wallet, args, ctx) => ledgerConnection(ctx.prisma, wallet.id, args),
+    }),
+    transactionPage: t.field({
+      type: LedgerPageType,
+      description: "The same entries in numbered pages, newest first.",
+      errors: { types: [ValidationError], directResult: true, union: { name: "WalletTransactionPageResult" } },
+      args: {
+        page: t.arg.int({ defaultValue: 1 }),
+        perPage: t.arg.int({ defaultValue: 15 }),
+        filter: t.arg({ type: LedgerFilterInput }),
+      },
+      resolve: (wallet, args, ctx) =>
+        ledgerPage(ctx.prisma, wallet.id, { page: args.page ?? 1, perPage: args.perPage ?? 15, filter: args.filter }),
+    }),
+  }),
+});
+
+builder.objectField(Viewer, "wallet", (t) =>
+  t.field({
+    type: WalletType,
+    nullable: true,
+    description: "The viewer's wallet (null for accounts without one).",
+    resolve: (viewer, _args, ctx) => ctx.loaders.walletByAccountId.load(viewer.accountId),
+  }),
+);
