@@ -1,4 +1,4 @@
-import { createYoga, useReadinessCheck } from "graphql-yoga";
+import { createYoga, useReadinessCheck, type YogaServerInstance } from "graphql-yoga";
 import type { Config } from "./config.ts";
 import type { Database } from "./db/database.ts";
 import type { GraphQLContext } from "./graphql/context.ts";
@@ -7,17 +7,23 @@ import { schema } from "./graphql/schema.ts";
 import type { Logger } from "./logger.ts";
 import { useRequestLog } from "./plugins/use-request-log.ts";
 import { useViewer } from "./plugins/use-viewer.ts";
+import { useRestRoutes } from "./rest/router.ts";
+import type { GraphQLFetch } from "./rest/run-operation.ts";
+import { restRoutes } from "./rest/routes/index.ts";
 
 export type AppDeps = { db: Database; logger: Logger; config?: Partial<Pick<Config, "holdPeriodDays">> };
 
 /**
  * The whole HTTP surface as one fetch handler (also a Node request listener):
- * /graphql (GraphiQL in a browser), /healthz, /readyz. Tests call `app.fetch` directly
+ * /graphql (GraphiQL in a browser), /healthz, /readyz, and the legacy REST paths under /api. Tests call `app.fetch` directly
  * or mount it on a real socket.
  */
 export function createApp({ db, logger, config = {} }: AppDeps) {
   const holdPeriodDays = config.holdPeriodDays ?? 7;
-  return createYoga<{ request: Request }, Partial<GraphQLContext>>({
+  const yoga: YogaServerInstance<{ request: Request }, Partial<GraphQLContext>> = createYoga<
+    { request: Request },
+    Partial<GraphQLContext>
+  >({
     schema,
     graphqlEndpoint: "/graphql",
     healthCheckEndpoint: "/healthz",
@@ -51,8 +57,10 @@ export function createApp({ db, logger, config = {} }: AppDeps) {
         },
       }),
       useViewer({ prisma: db.prisma }),
+      useRestRoutes({ routes: restRoutes, graphql: (): GraphQLFetch => (request) => yoga.fetch(request), logger }),
     ],
   });
+  return yoga;
 }
 
 export type App = ReturnType<typeof createApp>;

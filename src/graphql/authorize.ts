@@ -1,10 +1,10 @@
 import { ForbiddenError } from "../modules/errors.ts";
 import type { GraphQLContext, Viewer } from "./context.ts";
-import { unauthenticated } from "./http-errors.ts";
+import { AUTH_REQUIRED, unauthenticated } from "./http-errors.ts";
 
 /** For mutations with typed errors: 401 without a token, a typed ForbiddenError for the wrong role. */
 export function requireRole(ctx: GraphQLContext, allowed: readonly Viewer["role"][], what: string): Viewer {
-  if (!ctx.viewer) throw unauthenticated("Authentication required: send Authorization: Bearer <token> or X-API-Key");
+  if (!ctx.viewer) throw unauthenticated(AUTH_REQUIRED);
   if (!allowed.includes(ctx.viewer.role)) throw new ForbiddenError(`A ${ctx.viewer.role} token may not ${what}`);
   return ctx.viewer;
 }

@@ -7,7 +7,7 @@ import type PrismaTypes from "../generated/pothos-prisma-types.ts";
 import { getDatamodel } from "../generated/pothos-prisma-types.ts";
 import { DomainError } from "../modules/errors.ts";
 import type { GraphQLContext } from "./context.ts";
-import { unauthenticated } from "./http-errors.ts";
+import { AUTH_REQUIRED, unauthenticated } from "./http-errors.ts";
 
 /** The Pothos builder: plugins and their options only; types live in src/modules/*. */
 export const builder = new SchemaBuilder<{
@@ -28,10 +28,7 @@ export const builder = new SchemaBuilder<{
       creator: ctx.viewer !== null && ctx.viewer.role !== "SERVICE",
       service: ctx.viewer?.role === "SERVICE",
     }),
-    unauthorizedError: (_parent, ctx) =>
-      ctx.viewer === null
-        ? unauthenticated("Authentication required: send Authorization: Bearer <token> or X-API-Key")
-        : new ForbiddenGraphQLError(),
+    unauthorizedError: (_parent, ctx) => (ctx.viewer === null ? unauthenticated(AUTH_REQUIRED) : new ForbiddenGraphQLError()),
   },
   errors: { defaultTypes: [DomainError] },
   prisma: {

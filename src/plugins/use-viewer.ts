@@ -13,7 +13,7 @@ export function useViewer({ prisma }: { prisma: PrismaClient }): Plugin<{ viewer
   return {
     async onContextBuilding({ context, extendContext }) {
       const auth = await authenticate(prisma, context.request.headers);
-      if (auth.kind === "rejected") throw unauthenticated(auth.message);
+      if (auth.kind === "rejected") throw unauthenticated(auth.message, auth.code);
       extendContext({ viewer: auth.kind === "viewer" ? auth.viewer : null });
     },
   };

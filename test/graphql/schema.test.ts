@@ -19,7 +19,7 @@ describe("the GraphQL schema is a contract", () => {
     const sdl = committed();
     expect(sdl).not.toMatch(/\bFloat\b/);
     const moneyAsInt = sdl.match(
-      /^\s*(amount|available|hold|pending|total|fee|balance\w*|referralRevenue|current|required)\w*(\(.*\))?: Int!?$/gm,
+      /^\s*(amount\w*|available|hold|pending|fee|net|balance\w*|referralRevenue|current|required|\w*Sum)(\(.*\))?: Int!?$/gm,
     );
     expect(moneyAsInt).toBeNull();
   });

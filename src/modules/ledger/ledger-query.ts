@@ -47,8 +47,11 @@ function where(walletId: number, filter: LedgerFilter): Prisma.Sql {
   const parts = [Prisma.sql`e.wallet_id = ${walletId}`, Prisma.sql`e.visible`];
   if (filter.from) parts.push(Prisma.sql`e.created_at >= ${filter.from}`);
   if (filter.to) parts.push(Prisma.sql`e.created_at <= ${filter.to}`);
-  if (filter.types?.length) parts.push(Prisma.sql`e.type = ANY(CAST(${filter.types} AS "LedgerType"[]))`);
-  if (filter.buckets?.length) parts.push(Prisma.sql`e.bucket = ANY(CAST(${filter.buckets} AS "Bucket"[]))`);
+  // IN lists of single parameters: array parameters do not survive every driver adapter.
+  if (filter.types?.length)
+    parts.push(Prisma.sql`e.type IN (${Prisma.join(filter.types.map((t) => Prisma.sql`CAST(${t} AS "LedgerType")`))})`);
+  if (filter.buckets?.length)
+    parts.push(Prisma.sql`e.bucket IN (${Prisma.join(filter.buckets.map((b) => Prisma.sql`CAST(${b} AS "Bucket")`))})`);
   if (filter.uuid) parts.push(Prisma.sql`e.uuid = CAST(${filter.uuid} AS uuid)`);
   return Prisma.join(parts, " AND ");
 }

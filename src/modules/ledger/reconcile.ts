@@ -16,7 +16,7 @@ export type ReconcileReport = { walletsChecked: number; mismatches: BucketMismat
  * that bucket's entries. One aggregate query; returns every mismatch, not just the first.
  */
 export async function reconcile(prisma: PrismaClient, scope: { walletIds?: number[] } = {}): Promise<ReconcileReport> {
-  const walletFilter = scope.walletIds ? Prisma.sql`WHERE w.id = ANY(${scope.walletIds})` : Prisma.empty;
+  const walletFilter = scope.walletIds ? Prisma.sql`WHERE w.id IN (${Prisma.join(scope.walletIds)})` : Prisma.empty;
   const rows = await prisma.$queryRaw<
     {
       wallet_id: number;
@@ -36,7 +36,7 @@ export async function reconcile(prisma: PrismaClient, scope: { walletIds?: numbe
              COALESCE(SUM(amount) FILTER (WHERE bucket = 'HOLD'), 0)::bigint AS ledger_hold,
              COALESCE(SUM(amount) FILTER (WHERE bucket = 'PENDING'), 0)::bigint AS ledger_pending
       FROM ledger_entries
-      ${scope.walletIds ? Prisma.sql`WHERE wallet_id = ANY(${scope.walletIds})` : Prisma.empty}
+      ${scope.walletIds ? Prisma.sql`WHERE wallet_id IN (${Prisma.join(scope.walletIds)})` : Prisma.empty}
       GROUP BY wallet_id
     )
     SELECT w.id AS wallet_id, w.account_id, a.email, w.available, w.hold, w.pending,

@@ -1,0 +1,28 @@
+/** "2026-04-20 10:15:00" in UTC: the legacy apps' created_at. */
+export function legacyTimestamp(iso: string): string {
+  return iso.slice(0, 19).replace("T", " ");
+}
+
+/** "2026-01-15T12:00:00+00:00": ISO-8601 with an explicit offset, second precision. */
+export function isoWithOffset(iso: string): string {
+  return `${iso.slice(0, 19)}+00:00`;
+}
+
+export const unixSeconds = (iso: string): number => Math.floor(Date.parse(iso) / 1000);
+
+/**
+ * Minor units as a JSON number of currency units, rendered exactly from the integer
+ * (12345 cents -> 123.45): the decimal is built as text, never by floating-point division.
+ */
+export function unitsFromMinor(minor: number, minorUnits: number): number {
+  const negative = minor < 0;
+  const digits = Math.abs(minor)
+    .toString()
+    .padStart(minorUnits + 1, "0");
+  const whole = digits.slice(0, digits.length - minorUnits);
+  const fraction = digits.slice(digits.length - minorUnits).replace(/0+$/, "");
+  return Number(`${negative ? "-" : ""}${whole}${fraction ? `.${fraction}` : ""}`);
+}
+
+/** "sale", "affiliate_earning": the legacy apps' lower-case transaction types. */
+export const legacyType = (type: string): string => type.toLowerCase();

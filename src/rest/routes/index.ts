@@ -1,0 +1,6 @@
+import type { Route } from "../route.ts";
+import { studioRoutes } from "./studio.routes.ts";
+import { walletRoutes } from "./wallet.routes.ts";
+
+/** Every legacy REST path the gateway serves. */
+export const restRoutes: Route[] = [...walletRoutes, ...studioRoutes];

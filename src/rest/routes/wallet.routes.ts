@@ -1,0 +1,104 @@
+import { LegacyCashoutDocument, type LegacyWalletQuery, LegacyWalletDocument } from "../../generated/graphql.ts";
+import { legacyTimestamp, legacyType } from "../formatting.ts";
+import { legacyError, legacyOk } from "../legacy-envelope.ts";
+import { intParam } from "../query-params.ts";
+import { type Route, RouteParamError, route } from "../route.ts";
+
+const DEFAULT_PER_PAGE = 15;
+const MAX_PER_PAGE = 100;
+
+function pageVariables(url: URL) {
+  const page = intParam(url.searchParams, "page") ?? 1;
+  const limit = intParam(url.searchParams, "limit") ?? DEFAULT_PER_PAGE;
+  if (!Number.isInteger(page) || page < 1) throw new RouteParamError("The page field must be an integer of at least 1.");
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PER_PAGE) {
+    throw new RouteParamError(`The limit field must be an integer between 1 and ${MAX_PER_PAGE}.`);
+  }
+  return { page, perPage: limit };
+}
+
+type Wallet = NonNullable<LegacyWalletQuery["viewer"]["wallet"]>;
+
+/** Laravel's paginator shape, with the seed's transaction items. */
+function transactions(wallet: Wallet) {
+  const page = wallet.transactionPage;
+  if (page.__typename !== "LedgerPage") throw new Error(`unexpected ${page.__typename}`);
+  return {
+    data: page.items.map((e) => ({
+      id: e.id,
+      amount: e.amount,
+      type: legacyType(e.type),
+      created_at: legacyTimestamp(e.createdAt),
+      title: e.title ?? null,
+    })),
+    current_page: page.currentPage,
+    per_page: page.perPage,
+    total: page.total,
+    last_page: page.lastPage,
+  };
+}
+
+const noWallet = () => legacyError(404, "Wallet not found");
+
+const affiliateView = (path: string) =>
+  route({
+    method: "GET",
+    path,
+    surface: "legacy",
+    operation: LegacyWalletDocument,
+    variables: (_req, url) => ({ ...pageVariables(url), types: ["AFFILIATE_EARNING" as const] }),
+    respond: ({ viewer: { wallet } }) =>
+      wallet ? legacyOk({ referral_revenue: wallet.referralRevenue, transactions: transactions(wallet) }) : noWallet(),
+  });
+
+export const walletRoutes: Route[] = [
+  route({
+    method: "GET",
+    path: "/api/wallet",
+    surface: "legacy",
+    operation: LegacyWalletDocument,
+    variables: (_req, url) => ({ ...pageVariables(url), types: null }),
+    respond: ({ viewer: { wallet } }) =>
+      wallet
+        ? legacyOk({
+            available: wallet.available,
+            hold: wallet.hold,
+            pending: wallet.pending,
+            total: wallet.total,
+            referral_revenue: wallet.referralRevenue,
+            cashout_available: wallet.cashoutAvailable,
+            transactions: transactions(wallet),
+          })
+        : noWallet(),
+  }),
+  affiliateView("/api/wallet/affiliate"),
+  affiliateView("/api/affiliate/revenue"),
+  route({
+    method: "POST",
+    path: "/api/wallet/cashout",
+    surface: "legacy",
+    operation: LegacyCashoutDocument,
+    variables: (req) => ({ idempotencyKey: idempotencyKey(req) }),
+    respond: ({ requestCashout: result }) => {
+      switch (result.__typename) {
+        case "PayoutPayload":
+          return legacyOk("Cashout created successfully");
+        case "IdempotencyConflictError":
+          return result.reason === "IN_PROGRESS" ? legacyError(409, result.message) : legacyError(422, result.message);
+        case "ForbiddenError":
+          return legacyError(403, result.message);
+        case "NotFoundError":
+          return legacyError(404, "Wallet not found");
+        default:
+          return legacyError(422, result.message);
+      }
+    },
+  }),
+];
+
+function idempotencyKey(req: Request): string | null {
+  const key = req.headers.get("idempotency-key")?.trim();
+  if (key === undefined || key === "") return null;
+  if (key.length > 255) throw new RouteParamError("The Idempotency-Key header must be at most 255 characters.");
+  return key;
+}
