@@ -11,9 +11,13 @@ function byKey<K, V>(fetch: (keys: readonly K[]) => Promise<V[]>, keyOf: (row: V
 
 /** One set per request, so nothing is cached across viewers. */
 export function createLoaders(prisma: PrismaClient) {
-  return {
+  const loaders = {
     walletByAccountId: byKey(
-      (ids: readonly number[]) => prisma.wallet.findMany({ where: { accountId: { in: [...ids] } } }),
+      async (ids: readonly number[]) => {
+        const wallets = await prisma.wallet.findMany({ where: { accountId: { in: [...ids] } } });
+        for (const w of wallets) loaders.walletById.prime(w.id, w);
+        return wallets;
+      },
       (w) => w.accountId,
     ),
     currencyById: byKey(
@@ -33,6 +37,7 @@ export function createLoaders(prisma: PrismaClient) {
       (w) => w.id,
     ),
   };
+  return loaders;
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,0 +1,79 @@
+import { randomUUID } from "node:crypto";
+import { expect } from "vitest";
+import type { Database } from "../../src/db/database.ts";
+import { gql } from "./app.ts";
+import { createCreator } from "./factories.ts";
+
+/** Runs a GraphQL mutation that must succeed and returns its (single) root field. */
+export async function mutate<T = Record<string, unknown>>(
+  url: string,
+  token: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<T> {
+  const res = await gql<Record<string, T>>(url, query, { token, variables });
+  expect(res.body.errors, JSON.stringify(res.body.errors)).toBeUndefined();
+  return Object.values(res.body.data ?? {})[0] as T;
+}
+
+/** A platform service account and its token, for recording sales and settling payouts. */
+export async function createService(db: Database) {
+  return createCreator(db, { service: true, name: "Sales service" });
+}
+
+export const ENTRY_FIELDS = "id uuid amount bucket balanceAfter type status title";
+
+export async function recordSale(
+  url: string,
+  serviceToken: string,
+  accountId: number,
+  amount: number,
+  externalId = randomUUID(),
+) {
+  return mutate<{
+    __typename: string;
+    sale: { id: number; uuid: string; amount: number };
+    affiliateEarning: { amount: number } | null;
+    message?: string;
+  }>(
+    url,
+    serviceToken,
+    `mutation($input: RecordSaleInput!) { recordSale(input: $input) { __typename
+      ... on RecordSalePayload { sale { ${ENTRY_FIELDS} } affiliateEarning { ${ENTRY_FIELDS} } } ... on Error { code message } } }`,
+    { input: { accountId, amount, externalId } },
+  );
+}
+
+export async function deposit(url: string, serviceToken: string, accountId: number, amount: number, externalId = randomUUID()) {
+  return mutate<{ __typename: string; entry?: { id: number; balanceAfter: number } }>(
+    url,
+    serviceToken,
+    `mutation($input: BalanceAdjustmentInput!) { recordDeposit(input: $input) { __typename ... on LedgerEntryPayload { entry { ${ENTRY_FIELDS} } } ... on Error { code message } } }`,
+    { input: { accountId, amount, externalId } },
+  );
+}
+
+export async function releaseAll(url: string, serviceToken: string, accountId: number) {
+  return mutate<{ __typename: string; salesReleased: number; amountReleased: number }>(
+    url,
+    serviceToken,
+    `mutation($id: Int) { releaseHolds(input: { accountId: $id, holdPeriodDays: 0 }) { __typename ... on ReleaseHoldsPayload { walletsReleased salesReleased amountReleased } ... on Error { code message } } }`,
+    { id: accountId },
+  );
+}
+
+export async function walletOf(url: string, token: string) {
+  const res = await gql<{
+    viewer: {
+      wallet: {
+        available: number;
+        hold: number;
+        pending: number;
+        total: number;
+        referralRevenue: number;
+        cashoutAvailable: boolean;
+      };
+    };
+  }>(url, "{ viewer { wallet { available hold pending total referralRevenue cashoutAvailable } } }", { token });
+  return res.body.data!.viewer.wallet;
+}
