@@ -79,7 +79,8 @@ export async function ledgerConnection(
     if (n != null && (n < 1 || n > MAX_PAGE_SIZE)) throw ValidationError.field(name, `must be between 1 and ${MAX_PAGE_SIZE}`);
   }
   const key = await cursorKey(prisma);
-  const fingerprint = filterFingerprint(filter);
+  // The wallet is part of the fingerprint: another account's cursor is rejected, not reinterpreted.
+  const fingerprint = filterFingerprint({ walletId, filter });
   const after = args.after ? decodeCursor(key, args.after, { order, fingerprint, argument: "after" }) : null;
   const before = args.before ? decodeCursor(key, args.before, { order, fingerprint, argument: "before" }) : null;
   const backwards = args.last != null;
