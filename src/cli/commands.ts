@@ -6,11 +6,12 @@ import { createAccount } from "../modules/accounts/account.service.ts";
 import { type IssuedToken, issueToken, revokeToken } from "../modules/accounts/token.service.ts";
 import { loadDemoData } from "../modules/demo/demo-data.ts";
 import { formatReconcileReport, reconcile } from "../modules/ledger/reconcile.ts";
+import { releaseHolds } from "../modules/wallet/hold-release.service.ts";
 import { UsageError } from "./usage.ts";
 
 export type Output = { out(line: string): void; err(line: string): void };
 /** Parses its arguments first (usage errors never wait for the database), then runs. */
-export type Command = (args: string[]) => (db: Database, io: Output) => Promise<number>;
+export type Command = (args: string[]) => (db: Database & { holdPeriodDays: number }, io: Output) => Promise<number>;
 
 const TOKEN_ROLES = ["owner", "admin", "member", "viewer", "service"];
 
@@ -47,6 +48,11 @@ function required(values: Record<string, unknown>, name: string): string {
 
 function positiveInt(value: string, what: string): number {
   if (!/^[1-9]\d{0,9}$/.test(value)) throw new UsageError(`${what} must be a positive integer, got "${value}"`);
+  return Number(value);
+}
+
+function nonNegativeInt(value: string, what: string): number {
+  if (!/^\d{1,4}$/.test(value)) throw new UsageError(`${what} must be a whole number of days, got "${value}"`);
   return Number(value);
 }
 
@@ -129,6 +135,24 @@ export const demo: Command = (args) => {
     const { created, tokens } = await loadDemoData(db.prisma);
     io.out(created ? "Demo data loaded. Tokens:" : "Demo data was already loaded; fresh tokens:");
     io.out(formatDemoTokens(tokens));
+    return 0;
+  };
+};
+
+export const holdRelease: Command = (args) => {
+  const { values } = parse(args, ["days", "account"]);
+  const days = values.days === undefined ? undefined : nonNegativeInt(values.days, "--days");
+  const accountId = values.account === undefined ? undefined : positiveInt(values.account, "--account");
+  return async (db, io) => {
+    const holdPeriodDays = days ?? db.holdPeriodDays;
+    const result = await releaseHolds(db.prisma, {
+      holdPeriodMs: holdPeriodDays * 86_400_000,
+      ...(accountId ? { accountId } : {}),
+      onProgress: (message) => io.err(message),
+    });
+    io.out(
+      `released ${result.salesReleased} sale(s) older than ${holdPeriodDays} day(s) in ${result.walletsReleased} wallet(s), ${result.amountReleased} minor units in total`,
+    );
     return 0;
   };
 };

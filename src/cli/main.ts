@@ -8,6 +8,7 @@ import {
   accountCreate,
   type Command,
   demo,
+  holdRelease,
   migrateCommand,
   type Output,
   reconcileCommand,
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, Command> = {
   migrate: migrateCommand,
   demo,
   reconcile: reconcileCommand,
+  "hold-release": holdRelease,
 };
 
 function findCommand(argv: string[]): { command: Command; rest: string[] } | null {
@@ -50,7 +52,7 @@ export async function runCli(argv: string[], io: Output, env = process.env): Pro
     // Progress goes to stderr so stdout stays parseable.
     const logger = createLogger(env.LOG_LEVEL ?? "warn");
     db = await openMigratedDatabase(config, logger);
-    return await run(db, io);
+    return await run(Object.assign(db, { holdPeriodDays: config.holdPeriodDays }), io);
   } catch (err) {
     if (err instanceof UsageError) {
       io.err(`wallet-gateway: ${err.message}\n\n${USAGE}`);

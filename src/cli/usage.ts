@@ -9,6 +9,9 @@ Commands:
   token revoke <token id>         revoke a token
   migrate                         apply pending database migrations
   demo                            load the demo data set (or issue fresh demo tokens)
+  hold-release [--days <n>] [--account <id>]
+                                  move sales older than the hold period (HOLD_PERIOD_DAYS,
+                                  default 7) from hold to available; safe to repeat
   reconcile                       check every wallet bucket against its ledger entries
                                   (exit code 1 and a report on any mismatch)
 

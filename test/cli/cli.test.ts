@@ -192,6 +192,28 @@ describe("the CLI", () => {
     expect((await cli("reconcile")).code).toBe(0);
   });
 
+  it("hold-release moves sales past the hold period to available, once", async () => {
+    const account = await cli("account", "create", "--email", uniqueEmail("held"), "--name", "Held", "--currency", "USD");
+    const accountId = Number(field(account.out, "account id"));
+    const service = await cli("account", "create", "--email", uniqueEmail("svc"), "--name", "Svc", "--currency", "USD", "--role", "service");
+    await withDb(async (db) => {
+      const { recordSale } = await import("../../src/modules/wallet/sale.service.ts");
+      await recordSale(db.prisma, Number(field(service.out, "account id")), { accountId, amount: 4321, externalId: "cli-sale-1" });
+    });
+    expect(await cli("hold-release", "--account", String(accountId))).toEqual({
+      code: 0,
+      out: "released 0 sale(s) older than 7 day(s) in 0 wallet(s), 0 minor units in total",
+      err: "",
+    });
+    const released = await cli("hold-release", "--days", "0", "--account", String(accountId));
+    expect(released.out).toBe("released 1 sale(s) older than 0 day(s) in 1 wallet(s), 4321 minor units in total");
+    expect(released.err).toBe("released 1 sales in 1 wallets so far");
+    expect((await cli("hold-release", "--days", "0", "--account", String(accountId))).out).toContain("released 0 sale(s)");
+    const wallet = await withDb((db) => db.prisma.wallet.findUniqueOrThrow({ where: { accountId } }));
+    expect([wallet.available, wallet.hold]).toEqual([4321n, 0n]);
+    expect((await cli("hold-release", "--days", "-1")).code).toBe(2);
+  });
+
   it("works as a real process through the package bin, with exit codes", async () => {
     const ok = runBin(
       ["account", "create", "--email", uniqueEmail("bin"), "--name", "Bin", "--currency", "USD"],
