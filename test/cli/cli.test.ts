@@ -195,10 +195,25 @@ describe("the CLI", () => {
   it("hold-release moves sales past the hold period to available, once", async () => {
     const account = await cli("account", "create", "--email", uniqueEmail("held"), "--name", "Held", "--currency", "USD");
     const accountId = Number(field(account.out, "account id"));
-    const service = await cli("account", "create", "--email", uniqueEmail("svc"), "--name", "Svc", "--currency", "USD", "--role", "service");
+    const service = await cli(
+      "account",
+      "create",
+      "--email",
+      uniqueEmail("svc"),
+      "--name",
+      "Svc",
+      "--currency",
+      "USD",
+      "--role",
+      "service",
+    );
     await withDb(async (db) => {
       const { recordSale } = await import("../../src/modules/wallet/sale.service.ts");
-      await recordSale(db.prisma, Number(field(service.out, "account id")), { accountId, amount: 4321, externalId: "cli-sale-1" });
+      await recordSale(db.prisma, Number(field(service.out, "account id")), {
+        accountId,
+        amount: 4321,
+        externalId: "cli-sale-1",
+      });
     });
     expect(await cli("hold-release", "--account", String(accountId))).toEqual({
       code: 0,

@@ -50,7 +50,10 @@ describe("token authentication over HTTP", () => {
     ["a malformed Authorization header", { authorization: "Token abc" }, "The Authorization header must read 'Bearer <token>'."],
   ])("answers 401 for %s", async (_name, headers, message) => {
     const res = await gql(url, VIEWER, { headers });
-    expect(res).toEqual({ status: 401, body: { errors: [{ message, extensions: { code: "UNAUTHENTICATED" } }] } });
+    expect(res).toEqual({
+      status: 401,
+      body: { errors: [{ message, extensions: { code: "UNAUTHENTICATED", reason: "invalid_api_key" } }] },
+    });
   });
 
   it("answers 401 when the two headers name different tokens", async () => {
@@ -68,7 +71,11 @@ describe("token authentication over HTTP", () => {
       const res = await gql(url, "{ __typename }", { headers });
       expect(res).toEqual({
         status: 401,
-        body: { errors: [{ message: "This API token has been revoked.", extensions: { code: "UNAUTHENTICATED" } }] },
+        body: {
+          errors: [
+            { message: "This API token has been revoked.", extensions: { code: "UNAUTHENTICATED", reason: "api_key_revoked" } },
+          ],
+        },
       });
     }
   });

@@ -59,15 +59,13 @@ describe("legacy REST paths (golden responses)", () => {
           referral_revenue: 0,
           cashout_available: true,
           transactions: {
-            data: entries
-              .slice(0, 3)
-              .map((e) => ({
-                id: e.id,
-                amount: Number(e.amount),
-                type: e.type.toLowerCase(),
-                created_at: legacyTime(e.createdAt),
-                title: e.title,
-              })),
+            data: entries.slice(0, 3).map((e) => ({
+              id: e.id,
+              amount: Number(e.amount),
+              type: e.type.toLowerCase(),
+              created_at: legacyTime(e.createdAt),
+              title: e.title,
+            })),
             current_page: 1,
             per_page: 3,
             total: 4,
