@@ -19,7 +19,11 @@ const logger = createLogger("warn");
 const db = await openDatabase({ kind: "postgres", url, poolMax: 10, connectTimeoutMs: 5000, statementTimeoutMs: 0 }, logger);
 await migrate(db.pool);
 
-const account = await createAccount(db.prisma, { email: `bench-${Date.now()}@bench.example`, displayName: "Bench", currency: "USD" });
+const account = await createAccount(db.prisma, {
+  email: `bench-${Date.now()}@bench.example`,
+  displayName: "Bench",
+  currency: "USD",
+});
 const { token } = await issueToken(db.prisma, { accountId: account.id });
 let t = performance.now();
 // +1 per entry, one per millisecond: balance_after is the running count, so reconcile holds.
@@ -42,8 +46,14 @@ const headers = { "content-type": "application/json", authorization: `Bearer ${t
 const QUERY = `query($after: String) { viewer { wallet { transactions(first: 50, after: $after) { ... on LedgerConnection {
   pageInfo { endCursor } nodes { id uuid amount balanceAfter type createdAt } } } } } }`;
 const graphql = async (after: string | null) => {
-  const res = await fetch(`${base}/graphql`, { method: "POST", headers, body: JSON.stringify({ query: QUERY, variables: { after } }) });
-  const body = (await res.json()) as { data: { viewer: { wallet: { transactions: { pageInfo: { endCursor: string }; nodes: unknown[] } } } } };
+  const res = await fetch(`${base}/graphql`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ query: QUERY, variables: { after } }),
+  });
+  const body = (await res.json()) as {
+    data: { viewer: { wallet: { transactions: { pageInfo: { endCursor: string }; nodes: unknown[] } } } };
+  };
   return body.data.viewer.wallet.transactions;
 };
 
@@ -70,9 +80,12 @@ process.stdout.write(`wallet with ${entries.toLocaleString("en")} ledger entries
 await measure("first page", () => graphql(null));
 await measure("page 10,000 entries deep (after: cursor)", () => graphql(deep));
 const studio = (after: string | null) =>
-  fetch(`${base}/api/external/v1/account/wallet/transactions?limit=50${after ? `&after=${encodeURIComponent(after)}` : ""}`, { headers }).then((r) => r.json());
+  fetch(`${base}/api/external/v1/account/wallet/transactions?limit=50${after ? `&after=${encodeURIComponent(after)}` : ""}`, {
+    headers,
+  }).then((r) => r.json());
 let studioCursor: string | null = null;
-for (let i = 0; i < 200; i++) studioCursor = ((await studio(studioCursor)) as { pagination: { next_cursor: string } }).pagination.next_cursor;
+for (let i = 0; i < 200; i++)
+  studioCursor = ((await studio(studioCursor)) as { pagination: { next_cursor: string } }).pagination.next_cursor;
 await measure("Studio REST feed, first page", () => studio(null));
 await measure("Studio REST feed, 10,000 deep", () => studio(studioCursor));
 
