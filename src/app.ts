@@ -11,7 +11,7 @@ import { useRestRoutes } from "./rest/router.ts";
 import type { GraphQLFetch } from "./rest/run-operation.ts";
 import { restRoutes } from "./rest/routes/index.ts";
 
-export type AppDeps = { db: Database; logger: Logger; config?: Partial<Pick<Config, "holdPeriodDays">> };
+export type AppDeps = { db: Database; logger: Logger; config?: Partial<Pick<Config, "holdPeriodDays" | "appLinkBase">> };
 
 /**
  * The whole HTTP surface as one fetch handler (also a Node request listener):
@@ -20,6 +20,7 @@ export type AppDeps = { db: Database; logger: Logger; config?: Partial<Pick<Conf
  */
 export function createApp({ db, logger, config = {} }: AppDeps) {
   const holdPeriodDays = config.holdPeriodDays ?? 7;
+  const appLinkBase = config.appLinkBase ?? "https://fangate.info";
   const yoga: YogaServerInstance<{ request: Request }, Partial<GraphQLContext>> = createYoga<
     { request: Request },
     Partial<GraphQLContext>
@@ -41,7 +42,7 @@ export function createApp({ db, logger, config = {} }: AppDeps) {
           "unexpected error",
         ),
     },
-    context: () => ({ db, prisma: db.prisma, loaders: createLoaders(db.prisma), holdPeriodDays }),
+    context: () => ({ db, prisma: db.prisma, loaders: createLoaders(db.prisma), holdPeriodDays, appLinkBase }),
     plugins: [
       useRequestLog({ logger }),
       useReadinessCheck({

@@ -21,6 +21,7 @@ const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   HOLD_PERIOD_DAYS: z.coerce.number().int().min(0).max(365).default(7),
+  APP_LINK_BASE: z.url({ protocol: /^https?$/ }).default("https://fangate.info"),
 });
 
 export type Config = {
@@ -42,6 +43,8 @@ export type Config = {
   shutdownTimeoutMs: number;
   /** Days a sale stays on hold before it can be released to available. */
   holdPeriodDays: number;
+  /** Invitation links are `<appLinkBase>/applink/<uuid>`. */
+  appLinkBase: string;
 };
 
 export class ConfigError extends Error {
@@ -77,5 +80,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     holdPeriodDays: e.HOLD_PERIOD_DAYS,
+    appLinkBase: e.APP_LINK_BASE,
   };
 }

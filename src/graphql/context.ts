@@ -14,6 +14,7 @@ export type GraphQLContext = {
   loaders: Loaders;
   /** How long sales stay on hold before they become available. */
   holdPeriodDays: number;
+  appLinkBase: string;
   requestId: string;
   logger: Logger;
 };

@@ -1,5 +1,9 @@
 import {
   ConflictError,
+  CurrencyMismatchError,
+  EmailTakenError,
+  InvalidCredentialsError,
+  InviteNotFoundError,
   DomainError,
   ForbiddenError,
   IdempotencyConflictError,
@@ -47,6 +51,23 @@ function plainErrorType(cls: new (message: string) => DomainError, name: string)
 plainErrorType(NotFoundError, "NotFoundError");
 plainErrorType(ConflictError, "ConflictError");
 plainErrorType(ForbiddenError, "ForbiddenError");
+plainErrorType(InviteNotFoundError, "InviteNotFoundError");
+plainErrorType(InvalidCredentialsError, "InvalidCredentialsError");
+
+builder.objectType(EmailTakenError, {
+  name: "EmailTakenError",
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof EmailTakenError,
+  fields: (t) => ({ email: t.exposeString("email") }),
+});
+
+builder.objectType(CurrencyMismatchError, {
+  name: "CurrencyMismatchError",
+  description: "A referred creator must use the inviter's currency.",
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof CurrencyMismatchError,
+  fields: (t) => ({ inviterCurrency: t.exposeString("inviterCurrency"), currency: t.exposeString("currency") }),
+});
 
 builder.objectType(InsufficientFundsError, {
   name: "InsufficientFundsError",
@@ -91,4 +112,8 @@ const SPECIFIC = [
   NoAvailableFundsError,
   IdempotencyConflictError,
   InvalidCursorError,
+  InviteNotFoundError,
+  InvalidCredentialsError,
+  EmailTakenError,
+  CurrencyMismatchError,
 ];

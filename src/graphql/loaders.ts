@@ -1,5 +1,6 @@
 import DataLoader from "dataloader";
 import type { PrismaClient } from "../generated/prisma/client.ts";
+import { revenueByReferredCreator } from "../modules/affiliate/referral.service.ts";
 
 /** Builds a loader that fetches many rows in one query and answers in key order. */
 function byKey<K, V>(fetch: (keys: readonly K[]) => Promise<V[]>, keyOf: (row: V) => K): DataLoader<K, V | null> {
@@ -35,6 +36,19 @@ export function createLoaders(prisma: PrismaClient) {
     walletById: byKey(
       (ids: readonly number[]) => prisma.wallet.findMany({ where: { id: { in: [...ids] } } }),
       (w) => w.id,
+    ),
+    /** Key: `${referrerWalletId}:${referredAccountId}`. */
+    affiliateRevenue: new DataLoader<string, bigint>(async (keys) => {
+      const pairs = keys.map((k) => {
+        const [referrerWalletId, referredId] = k.split(":").map(Number) as [number, number];
+        return { referrerWalletId, referredId };
+      });
+      const sums = await revenueByReferredCreator(prisma, pairs);
+      return keys.map((k) => sums.get(k) ?? 0n);
+    }),
+    accountById: byKey(
+      (ids: readonly number[]) => prisma.account.findMany({ where: { id: { in: [...ids] } } }),
+      (a) => a.id,
     ),
   };
   return loaders;

@@ -6,5 +6,7 @@ import "../modules/ledger/ledger.graphql.ts";
 import "../modules/wallet/payout.graphql.ts";
 import "../modules/wallet/wallet.graphql.ts";
 import "../modules/wallet/movements.graphql.ts";
+import "../modules/affiliate/affiliate.graphql.ts";
+import "../modules/accounts/session.graphql.ts";
 
 export const schema = builder.toSchema({ sortSchema: true });

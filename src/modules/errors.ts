@@ -88,3 +88,39 @@ export class InvalidCursorError extends DomainError {
     );
   }
 }
+
+export class EmailTakenError extends DomainError {
+  override name = "EmailTakenError";
+  override readonly code = "EMAIL_TAKEN";
+  constructor(readonly email: string) {
+    super(`An account with email ${email} already exists`);
+  }
+}
+
+/** The invite code or master_id given at registration names no inviter. */
+export class InviteNotFoundError extends DomainError {
+  override name = "InviteNotFoundError";
+  override readonly code = "INVITE_NOT_FOUND";
+}
+
+export class CurrencyMismatchError extends DomainError {
+  override name = "CurrencyMismatchError";
+  override readonly code = "CURRENCY_MISMATCH";
+  constructor(
+    readonly inviterCurrency: string,
+    readonly currency: string,
+  ) {
+    super(
+      `The inviter's wallet is in ${inviterCurrency}; an account registered with this invitation must use ${inviterCurrency}, not ${currency}`,
+    );
+  }
+}
+
+/** Wrong email or password: deliberately the same answer for both. */
+export class InvalidCredentialsError extends DomainError {
+  override name = "InvalidCredentialsError";
+  override readonly code = "INVALID_CREDENTIALS";
+  constructor() {
+    super("Invalid email or password");
+  }
+}

@@ -22,7 +22,7 @@ export type Route<T = unknown, V extends Record<string, unknown> = Record<string
   path: string;
   surface: Surface;
   operation: TypedDocumentNode<T, V>;
-  variables: (request: Request, url: URL) => V;
+  variables: (request: Request, url: URL) => V | Promise<V>;
   respond: (data: T, variables: V) => Response;
 };
 

@@ -33,7 +33,7 @@ async function handle(
   options: { graphql: () => GraphQLFetch; logger: Logger },
 ): Promise<Response> {
   try {
-    const variables = route.variables(request, url);
+    const variables = await route.variables(request, url);
     const result = await runOperation(options.graphql(), request, route.operation, variables);
     if (result.kind === "unauthenticated") {
       return route.surface === "studio"

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
 import type { AccountRole } from "../../generated/prisma/enums.ts";
-import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
+import { EmailTakenError, NotFoundError, ValidationError } from "../errors.ts";
 import { linkChild } from "./account-group.service.ts";
 
 const CreateAccountInput = z.object({
@@ -22,34 +22,43 @@ const CreateAccountInput = z.object({
 });
 export type CreateAccountInput = z.input<typeof CreateAccountInput>;
 
-export type CreatedAccount = { id: number; email: string; slug: string; walletId: number; role: AccountRole };
+export type CreatedAccount = { id: number; email: string; slug: string; walletId: number; role: AccountRole; currency: string };
 
 /** Creates an account with its wallet (and, with masterId, its link to a master), atomically. */
 export async function createAccount(prisma: PrismaClient, raw: CreateAccountInput): Promise<CreatedAccount> {
+  return prisma.$transaction((tx) => createAccountIn(tx, raw));
+}
+
+/** The same inside the caller's transaction (registration adds a referral and a token to it). */
+export async function createAccountIn(tx: Prisma.TransactionClient, raw: CreateAccountInput): Promise<CreatedAccount> {
   const input = parseInput(CreateAccountInput, raw);
-  return prisma.$transaction(async (tx) => {
-    const currency = await tx.currency.findUnique({ where: { code: input.currency } });
-    if (!currency) throw ValidationError.field("currency", `unknown currency ${input.currency}`);
-    if (await tx.account.findUnique({ where: { email: input.email }, select: { id: true } })) {
-      throw new ConflictError(`An account with email ${input.email} already exists`);
-    }
-    const account = await tx.account.create({
-      data: {
-        email: input.email,
-        displayName: input.displayName,
-        slug: slugFor(input.displayName),
-        role: input.role,
-        passwordHash: input.passwordHash ?? null,
-        logoUrl: input.logoUrl ?? null,
-        currencyId: currency.id,
-        wallet: { create: { currencyId: currency.id } },
-        dashboardRollup: { create: {} },
-      },
-      include: { wallet: { select: { id: true } } },
-    });
-    if (input.masterId !== undefined) await linkChild(tx, { masterId: input.masterId, childId: account.id });
-    return { id: account.id, email: account.email, slug: account.slug, walletId: account.wallet!.id, role: account.role };
+  const currency = await tx.currency.findUnique({ where: { code: input.currency } });
+  if (!currency) throw ValidationError.field("currency", `unknown currency ${input.currency}`);
+  if (await tx.account.findUnique({ where: { email: input.email }, select: { id: true } }))
+    throw new EmailTakenError(input.email);
+  const account = await tx.account.create({
+    data: {
+      email: input.email,
+      displayName: input.displayName,
+      slug: slugFor(input.displayName),
+      role: input.role,
+      passwordHash: input.passwordHash ?? null,
+      logoUrl: input.logoUrl ?? null,
+      currencyId: currency.id,
+      wallet: { create: { currencyId: currency.id } },
+      dashboardRollup: { create: {} },
+    },
+    include: { wallet: { select: { id: true } } },
   });
+  if (input.masterId !== undefined) await linkChild(tx, { masterId: input.masterId, childId: account.id });
+  return {
+    id: account.id,
+    email: account.email,
+    slug: account.slug,
+    walletId: account.wallet!.id,
+    role: account.role,
+    currency: currency.code,
+  };
 }
 
 export async function getAccount(prisma: Pick<PrismaClient, "account">, id: number) {

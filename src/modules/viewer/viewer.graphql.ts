@@ -22,7 +22,7 @@ export const CurrencyType = builder.prismaObject("Currency", {
   }),
 });
 
-builder.prismaObject("Account", {
+export const AccountType = builder.prismaObject("Account", {
   fields: (t) => ({
     id: t.exposeInt("id"),
     email: t.exposeString("email"),

@@ -1,0 +1,68 @@
+import { z } from "zod";
+import type { PrismaClient } from "../../generated/prisma/client.ts";
+import { DomainError, InvalidCredentialsError, ValidationError } from "../errors.ts";
+import { parseInput } from "./account.service.ts";
+import { DUMMY_PASSWORD_HASH, verifyPassword } from "./password.ts";
+import { type IssuedToken, issueToken } from "./token.service.ts";
+
+const Credentials = z.object({
+  email: z.string().trim().min(1, "is required").max(254),
+  password: z.string().min(1, "is required").max(200),
+});
+export type Credentials = z.input<typeof Credentials>;
+export type LoggedIn = { accountId: number; token: IssuedToken };
+
+export const MAX_BATCH_LOGINS = 10;
+
+/**
+ * Email + password -> a new token. An unknown email and a wrong password fail the same way,
+ * after the same amount of work (a dummy hash is verified), so neither reveals which it was.
+ */
+export async function login(prisma: PrismaClient, raw: Credentials): Promise<LoggedIn> {
+  const input = parseInput(Credentials, raw);
+  const account = await prisma.account.findUnique({
+    where: { email: input.email.toLowerCase() },
+    select: { id: true, passwordHash: true, role: true },
+  });
+  const ok = await verifyPassword(input.password, account?.passwordHash ?? DUMMY_PASSWORD_HASH);
+  if (!account || !account.passwordHash || !ok || account.role !== "CREATOR") throw new InvalidCredentialsError();
+  return { accountId: account.id, token: await issueToken(prisma, { accountId: account.id, name: "login" }) };
+}
+
+export type BatchRow = { email: string } & ({ ok: true; result: LoggedIn } | { ok: false; error: DomainError });
+
+/** Up to 10 logins in one request, each succeeding or failing on its own. */
+export async function loginBatch(prisma: PrismaClient, rows: Credentials[]): Promise<BatchRow[]> {
+  if (!Array.isArray(rows) || rows.length === 0) throw ValidationError.field("accounts", "must list at least one account");
+  if (rows.length > MAX_BATCH_LOGINS) throw ValidationError.field("accounts", `must list at most ${MAX_BATCH_LOGINS} accounts`);
+  const results: BatchRow[] = [];
+  for (const row of rows) {
+    try {
+      results.push({ email: String(row?.email ?? ""), ok: true, result: await login(prisma, row) });
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      results.push({ email: String(row?.email ?? ""), ok: false, error: err });
+    }
+  }
+  return results;
+}
+
+export type AccountGroupInfo = {
+  role: "STANDALONE" | "MASTER" | "CHILD";
+  masterId: number | null;
+  linkedAccountIds: number[];
+};
+
+/** What the seed's clients expect after login: the account's place in an agency group. */
+export async function accountGroupOf(
+  prisma: Pick<PrismaClient, "accountGroupMember">,
+  accountId: number,
+): Promise<AccountGroupInfo> {
+  const [asChild, children] = [
+    await prisma.accountGroupMember.findUnique({ where: { childId: accountId } }),
+    await prisma.accountGroupMember.findMany({ where: { masterId: accountId }, orderBy: { childId: "asc" } }),
+  ];
+  if (asChild) return { role: "CHILD", masterId: asChild.masterId, linkedAccountIds: [] };
+  if (children.length > 0) return { role: "MASTER", masterId: null, linkedAccountIds: children.map((c) => c.childId) };
+  return { role: "STANDALONE", masterId: null, linkedAccountIds: [] };
+}

@@ -1,0 +1,131 @@
+import { builder } from "../../graphql/builder.ts";
+import {
+  CurrencyMismatchError,
+  EmailTakenError,
+  InvalidCredentialsError,
+  InviteNotFoundError,
+  ValidationError,
+} from "../errors.ts";
+import { AccountType, Viewer } from "../viewer/viewer.graphql.ts";
+import { accountGroupOf, type AccountGroupInfo, login, loginBatch } from "./login.service.ts";
+import { register } from "./registration.service.ts";
+
+const AccountGroupRoleEnum = builder.enumType("AccountGroupRole", { values: ["STANDALONE", "MASTER", "CHILD"] as const });
+
+export const AccountGroupType = builder.objectRef<AccountGroupInfo>("AccountGroup").implement({
+  description: "The account's place in an agency group: a master links up to 10 child accounts.",
+  fields: (t) => ({
+    role: t.expose("role", { type: AccountGroupRoleEnum }),
+    master: t.field({
+      type: AccountType,
+      nullable: true,
+      resolve: (g, _a, ctx) => (g.masterId ? ctx.loaders.accountById.load(g.masterId) : null),
+    }),
+    linkedAccounts: t.field({
+      type: [AccountType],
+      description: "For a master: its children.",
+      resolve: async (g, _a, ctx) =>
+        (await Promise.all(g.linkedAccountIds.map((id) => ctx.loaders.accountById.load(id)))).filter((a) => a !== null),
+    }),
+  }),
+});
+
+type Session = { accountId: number; token: string };
+
+const SessionType = builder.objectRef<Session>("Session").implement({
+  description: "A new API token (shown once) and who it belongs to.",
+  fields: (t) => ({
+    token: t.exposeString("token"),
+    account: t.field({ type: AccountType, resolve: async (s, _a, ctx) => (await ctx.loaders.accountById.load(s.accountId))! }),
+    accountGroup: t.field({ type: AccountGroupType, resolve: (s, _a, ctx) => accountGroupOf(ctx.prisma, s.accountId) }),
+  }),
+});
+
+builder.objectField(Viewer, "accountGroup", (t) =>
+  t.field({ type: AccountGroupType, resolve: (viewer, _a, ctx) => accountGroupOf(ctx.prisma, viewer.accountId) }),
+);
+
+const RegisterInput = builder.inputType("RegisterInput", {
+  fields: (f) => ({
+    email: f.string({ required: true }),
+    password: f.string({ required: true, description: "At least 8 characters; stored only as an scrypt hash." }),
+    displayName: f.string({ required: true }),
+    currency: f.string({ required: true, description: "ISO 4217 code; must match the inviter's." }),
+    inviteCode: f.string({ description: "An affiliate invitation code (case-insensitive). Not with masterId." }),
+    masterId: f.int({ description: "The referring creator's account id. Not with inviteCode." }),
+    feeBasisPoints: f.int({ description: "With masterId: the referrer's fee, 0..1000 (default: the platform default)." }),
+  }),
+});
+
+builder.mutationField("register", (t) =>
+  t.field({
+    type: SessionType,
+    description: "Create an account, its wallet and its first token; resolve the referral. All or nothing.",
+    errors: {
+      types: [ValidationError, EmailTakenError, InviteNotFoundError, CurrencyMismatchError],
+      directResult: true,
+      union: { name: "RegisterResult" },
+    },
+    args: { input: t.arg({ type: RegisterInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      const registered = await register(ctx.prisma, {
+        email: input.email,
+        password: input.password,
+        displayName: input.displayName,
+        currency: input.currency,
+        ...(input.inviteCode != null ? { inviteCode: input.inviteCode } : {}),
+        ...(input.masterId != null ? { masterId: input.masterId } : {}),
+        ...(input.feeBasisPoints != null ? { feeBps: input.feeBasisPoints } : {}),
+      });
+      return { accountId: registered.accountId, token: registered.token.token };
+    },
+  }),
+);
+
+const LoginInput = builder.inputType("LoginInput", {
+  fields: (f) => ({ email: f.string({ required: true }), password: f.string({ required: true }) }),
+});
+
+builder.mutationField("login", (t) =>
+  t.field({
+    type: SessionType,
+    description: "Email and password for a new token. Wrong email and wrong password answer alike.",
+    errors: { types: [ValidationError, InvalidCredentialsError], directResult: true, union: { name: "LoginResult" } },
+    args: { input: t.arg({ type: LoginInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      const session = await login(ctx.prisma, input);
+      return { accountId: session.accountId, token: session.token.token };
+    },
+  }),
+);
+
+const BatchRow = builder
+  .objectRef<{ email: string; session: Session | null; error: { code: string; message: string } | null }>("LoginBatchRow")
+  .implement({
+    fields: (t) => ({
+      email: t.exposeString("email"),
+      session: t.field({ type: SessionType, nullable: true, resolve: (r) => r.session }),
+      errorCode: t.string({ nullable: true, resolve: (r) => r.error?.code ?? null }),
+      errorMessage: t.string({ nullable: true, resolve: (r) => r.error?.message ?? null }),
+    }),
+  });
+
+builder.mutationField("loginBatch", (t) =>
+  t.field({
+    type: [BatchRow],
+    description: "Up to 10 logins at once; each row succeeds or fails on its own.",
+    errors: {
+      types: [ValidationError],
+      union: { name: "LoginBatchResult" },
+      result: { name: "LoginBatchPayload" },
+      dataField: { name: "rows" },
+    },
+    args: { input: t.arg({ type: [LoginInput], required: true }) },
+    resolve: async (_root, { input }, ctx) =>
+      (await loginBatch(ctx.prisma, input)).map((row) =>
+        row.ok
+          ? { email: row.email, session: { accountId: row.result.accountId, token: row.result.token.token }, error: null }
+          : { email: row.email, session: null, error: { code: row.error.code, message: row.error.message } },
+      ),
+  }),
+);

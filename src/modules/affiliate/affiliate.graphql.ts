@@ -1,0 +1,122 @@
+import { builder } from "../../graphql/builder.ts";
+import { safeMinorUnits } from "../../graphql/money.ts";
+import { InvalidCursorError, ValidationError } from "../errors.ts";
+import { ledgerConnection } from "../ledger/ledger-query.ts";
+import { LedgerConnectionType, LedgerOrderEnum } from "../ledger/ledger.graphql.ts";
+import { Viewer } from "../viewer/viewer.graphql.ts";
+import { invitationFor, invitationUrl } from "./invitation.service.ts";
+import { type InvitedPage, invitedPage } from "./referral.service.ts";
+
+const feePercentage = (bps: number) => (bps / 100).toFixed(2).replace(/\.?0+$/, "");
+
+export const AffiliateInvitationType = builder.prismaObject("AffiliateInvitation", {
+  description: "A shareable invitation: a link and a short code, for one fee.",
+  fields: (t) => ({
+    url: t.string({ description: "<APP_LINK_BASE>/applink/<uuid>", resolve: (i, _a, ctx) => invitationUrl(ctx.appLinkBase, i) }),
+    uuid: t.exposeString("uuid"),
+    code: t.exposeString("code", { description: "Case-insensitive, unique, not sequential." }),
+    feeBasisPoints: t.exposeInt("feeBps", { description: "The referrer's share of each sale, in basis points (450 = 4.5 %)." }),
+    feePercentage: t.string({
+      description: 'The same as a decimal percentage, e.g. "4.5".',
+      resolve: (i) => feePercentage(i.feeBps),
+    }),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    registrations: t.relationCount("referrals", { description: "Creators who registered with it." }),
+  }),
+});
+
+const InvitedCreator = builder.objectRef<InvitedPage["edges"][number]["node"]>("InvitedCreator").implement({
+  fields: (t) => ({
+    accountId: t.exposeInt("accountId"),
+    email: t.exposeString("email"),
+    feeBasisPoints: t.exposeInt("feeBps"),
+    feePercentage: t.string({ resolve: (r) => feePercentage(r.feeBps) }),
+    joinedAt: t.expose("joinedAt", { type: "DateTime" }),
+    revenue: t.field({
+      type: "SafeInt",
+      description: "What the affiliate has earned from this creator so far (minor units).",
+      resolve: async (r, _a, ctx) => {
+        const wallet = await ctx.loaders.walletByAccountId.load(ctx.viewer!.accountId);
+        return wallet ? safeMinorUnits(await ctx.loaders.affiliateRevenue.load(`${wallet.id}:${r.accountId}`)) : 0;
+      },
+    }),
+  }),
+});
+
+const InvitedConnection = builder.objectRef<InvitedPage>("InvitedConnection").implement({
+  fields: (t) => ({
+    nodes: t.field({ type: [InvitedCreator], resolve: (c) => c.edges.map((e) => e.node) }),
+    edges: t.field({
+      type: [
+        builder.objectRef<InvitedPage["edges"][number]>("InvitedEdge").implement({
+          fields: (e) => ({ cursor: e.exposeString("cursor"), node: e.field({ type: InvitedCreator, resolve: (x) => x.node }) }),
+        }),
+      ],
+      resolve: (c) => c.edges,
+    }),
+    hasNextPage: t.boolean({ resolve: (c) => c.pageInfo.hasNextPage }),
+    endCursor: t.string({ nullable: true, resolve: (c) => c.pageInfo.endCursor }),
+    totalCount: t.int({ resolve: (c) => c.totalCount() }),
+  }),
+});
+
+const Affiliate = builder.objectRef<{ accountId: number }>("Affiliate").implement({
+  description: "The viewer as an affiliate: invitations, invited creators and referral revenue.",
+  fields: (t) => ({
+    referralRevenue: t.field({
+      type: "SafeInt",
+      description: "Lifetime affiliate earnings (minor units).",
+      resolve: async (a, _args, ctx) =>
+        safeMinorUnits((await ctx.loaders.walletByAccountId.load(a.accountId))?.referralRevenue ?? 0n),
+    }),
+    invitation: t.prismaField({
+      type: "AffiliateInvitation",
+      description:
+        "The invitation for this fee (default: the platform's default fee), created on first request and reused after.",
+      errors: { types: [ValidationError], directResult: true, union: { name: "AffiliateInvitationResult" } },
+      args: { feeBasisPoints: t.arg.int({ description: "0..1000 (10 % at most)." }) },
+      resolve: (_query, a, args, ctx) => invitationFor(ctx.prisma, a.accountId, args.feeBasisPoints),
+    }),
+    invitationCode: t.string({
+      description: "Just the code of `invitation` (the same invitation).",
+      errors: {
+        types: [ValidationError],
+        union: { name: "AffiliateInvitationCodeResult" },
+        result: { name: "AffiliateInvitationCodePayload" },
+        dataField: { name: "code" },
+      },
+      args: { feeBasisPoints: t.arg.int() },
+      resolve: async (a, args, ctx) => (await invitationFor(ctx.prisma, a.accountId, args.feeBasisPoints)).code,
+    }),
+    invited: t.field({
+      type: InvitedConnection,
+      errors: { types: [ValidationError, InvalidCursorError], directResult: true, union: { name: "InvitedResult" } },
+      args: { first: t.arg.int({ defaultValue: 50 }), after: t.arg.string() },
+      resolve: (a, args, ctx) => invitedPage(ctx.prisma, a.accountId, args),
+    }),
+    transactions: t.field({
+      type: LedgerConnectionType,
+      description: "Affiliate earnings in the viewer's ledger.",
+      errors: {
+        types: [ValidationError, InvalidCursorError],
+        directResult: true,
+        union: { name: "AffiliateTransactionsResult" },
+      },
+      args: {
+        first: t.arg.int(),
+        after: t.arg.string(),
+        last: t.arg.int(),
+        before: t.arg.string(),
+        order: t.arg({ type: LedgerOrderEnum, defaultValue: "DATE_DESC" }),
+      },
+      resolve: async (a, args, ctx) => {
+        const wallet = await ctx.loaders.walletByAccountId.load(a.accountId);
+        return ledgerConnection(ctx.prisma, wallet!.id, { ...args, filter: { types: ["AFFILIATE_EARNING"] } });
+      },
+    }),
+  }),
+});
+
+builder.objectField(Viewer, "affiliate", (t) =>
+  t.field({ type: Affiliate, resolve: (viewer) => ({ accountId: viewer.accountId }) }),
+);

@@ -1,0 +1,59 @@
+import { AffiliateInvitationDocument, AffiliateInvitedDocument } from "../../generated/graphql.ts";
+import { feeBpsFromPercentage, percentageFromBps } from "../../modules/affiliate/fee.ts";
+import { ValidationError } from "../../modules/errors.ts";
+import { legacyError, legacyOk } from "../legacy-envelope.ts";
+import { type Route, RouteParamError, route } from "../route.ts";
+
+/** ?fee_percentage= -> basis points (0..10 %, at most two decimals); absent -> the default fee. */
+function feeVariables(_req: Request, url: URL) {
+  const raw = url.searchParams.get("fee_percentage");
+  if (raw === null || raw === "") return { feeBasisPoints: null };
+  try {
+    return { feeBasisPoints: feeBpsFromPercentage(raw) };
+  } catch (err) {
+    if (err instanceof ValidationError) throw new RouteParamError(`The fee_percentage field ${err.problems[0]!.message}.`);
+    throw err;
+  }
+}
+
+export const affiliateRoutes: Route[] = [
+  route({
+    method: "GET",
+    path: "/api/affiliate/invitation",
+    surface: "legacy",
+    operation: AffiliateInvitationDocument,
+    variables: feeVariables,
+    respond: ({ viewer: { affiliate } }) =>
+      affiliate.invitation.__typename === "AffiliateInvitation"
+        ? legacyOk(affiliate.invitation.url)
+        : legacyError(422, affiliate.invitation.message),
+  }),
+  route({
+    method: "GET",
+    path: "/api/affiliate/invitation/code",
+    surface: "legacy",
+    operation: AffiliateInvitationDocument,
+    variables: feeVariables,
+    respond: ({ viewer: { affiliate } }) =>
+      affiliate.invitation.__typename === "AffiliateInvitation"
+        ? legacyOk({ code: affiliate.invitation.code })
+        : legacyError(422, affiliate.invitation.message),
+  }),
+  route({
+    method: "GET",
+    path: "/api/affiliate/invited",
+    surface: "legacy",
+    operation: AffiliateInvitedDocument,
+    variables: () => ({}),
+    respond: ({ viewer: { affiliate } }) =>
+      affiliate.invited.__typename === "InvitedConnection"
+        ? legacyOk(
+            affiliate.invited.nodes.map((n) => ({
+              id: n.accountId,
+              email: n.email,
+              fee_percentage: percentageFromBps(n.feeBasisPoints),
+            })),
+          )
+        : legacyError(422, affiliate.invited.message),
+  }),
+];
