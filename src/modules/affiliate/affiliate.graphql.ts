@@ -75,7 +75,11 @@ const Affiliate = builder.objectRef<{ accountId: number }>("Affiliate").implemen
         "The invitation for this fee (default: the platform's default fee), created on first request and reused after.",
       errors: { types: [ValidationError], directResult: true, union: { name: "AffiliateInvitationResult" } },
       args: { feeBasisPoints: t.arg.int({ description: "0..1000 (10 % at most)." }) },
-      resolve: (_query, a, args, ctx) => invitationFor(ctx.prisma, a.accountId, args.feeBasisPoints),
+      resolve: async (query, a, args, ctx) => {
+        const { id } = await invitationFor(ctx.prisma, a.accountId, args.feeBasisPoints);
+        // Re-read with Pothos' selection so relation counts (registrations) come in the same query.
+        return ctx.prisma.affiliateInvitation.findUniqueOrThrow({ ...query, where: { id } });
+      },
     }),
     invitationCode: t.string({
       description: "Just the code of `invitation` (the same invitation).",
