@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { type Database, openDatabase } from "../../src/db/database.ts";
+import { migrate } from "../../src/db/migrate.ts";
 import { copyTemplate, DB_KIND, POSTGRES_URL, testLogger } from "./db.ts";
 
 export type FreshDatabase = {
@@ -33,6 +34,11 @@ export async function freshDatabase(options: { migrated?: boolean } = {}): Promi
   await admin.pool.withSession((s) => s.exec(`CREATE DATABASE ${name}`));
   const url = new URL(POSTGRES_URL as string);
   url.pathname = `/${name}`;
+  if (options.migrated) {
+    const db = await openDatabase(pgOptions(url.toString()), testLogger);
+    await migrate(db.pool);
+    await db.close();
+  }
   return {
     env: { DATABASE_URL: url.toString() },
     open: () => openDatabase(pgOptions(url.toString()), testLogger),
