@@ -8,5 +8,8 @@ import "../modules/wallet/wallet.graphql.ts";
 import "../modules/wallet/movements.graphql.ts";
 import "../modules/affiliate/affiliate.graphql.ts";
 import "../modules/accounts/session.graphql.ts";
+import "../modules/accounts/linked-accounts.graphql.ts";
+import "../modules/catalog/catalog.graphql.ts";
+import "../modules/dashboard/dashboard.graphql.ts";
 
 export const schema = builder.toSchema({ sortSchema: true });

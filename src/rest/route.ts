@@ -22,8 +22,24 @@ export type Route<T = unknown, V extends Record<string, unknown> = Record<string
   path: string;
   surface: Surface;
   operation: TypedDocumentNode<T, V>;
-  variables: (request: Request, url: URL) => V | Promise<V>;
+  /** `params` holds the path's `:name` segments. */
+  variables: (request: Request, url: URL, params: Record<string, string>) => V | Promise<V>;
   respond: (data: T, variables: V) => Response;
 };
 
 export const route = <T, V extends Record<string, unknown>>(r: Route<T, V>): Route => r as unknown as Route;
+
+/** "/api/user/linked-accounts/:childId" -> its params for a concrete path, or null. */
+export function matchPath(pattern: string, path: string): Record<string, string> | null {
+  const want = pattern.split("/");
+  const got = path.split("/");
+  if (want.length !== got.length) return null;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < want.length; i++) {
+    const w = want[i]!;
+    const g = decodeURIComponent(got[i]!);
+    if (w.startsWith(":")) params[w.slice(1)] = g;
+    else if (w !== g) return null;
+  }
+  return params;
+}

@@ -1,7 +1,7 @@
 import type { Plugin } from "graphql-yoga";
 import type { Logger } from "../logger.ts";
 import { LEGACY_SERVER_ERROR, LEGACY_UNAUTHENTICATED, legacyError } from "./legacy-envelope.ts";
-import { type Route, RouteParamError, type Surface } from "./route.ts";
+import { matchPath, type Route, RouteParamError, type Surface } from "./route.ts";
 import { type GraphQLFetch, runOperation } from "./run-operation.ts";
 import { STUDIO_AUTH_MESSAGES, studioError, studioServerError } from "./studio-envelope.ts";
 import { VALIDATION_MESSAGE } from "./routes/studio.routes.ts";
@@ -16,12 +16,12 @@ export function useRestRoutes(options: { routes: Route[]; graphql: () => GraphQL
     async onRequest({ request, url, endResponse }) {
       if (!url.pathname.startsWith("/api/")) return;
       const path = url.pathname.replace(/\/+$/, "");
-      const candidates = options.routes.filter((r) => r.path === path);
+      const candidates = options.routes.filter((r) => matchPath(r.path, path) !== null);
       const surface: Surface = path.startsWith("/api/external/") ? "studio" : "legacy";
       if (candidates.length === 0) return endResponse(notFound(surface));
       const route = candidates.find((r) => r.method === request.method);
       if (!route) return endResponse(methodNotAllowed(surface, candidates));
-      endResponse(await handle(route, request, url, options));
+      endResponse(await handle(route, request, url, matchPath(route.path, path)!, options));
     },
   };
 }
@@ -30,10 +30,11 @@ async function handle(
   route: Route,
   request: Request,
   url: URL,
+  params: Record<string, string>,
   options: { graphql: () => GraphQLFetch; logger: Logger },
 ): Promise<Response> {
   try {
-    const variables = await route.variables(request, url);
+    const variables = await route.variables(request, url, params);
     const result = await runOperation(options.graphql(), request, route.operation, variables);
     if (result.kind === "unauthenticated") {
       return route.surface === "studio"

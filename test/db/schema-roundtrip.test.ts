@@ -144,6 +144,7 @@ describe("schema.prisma and the migration SQL agree", () => {
         mediaComplete: true,
         price: 1500n,
         unlockCount: 6n,
+        linkClicks: 40n,
         earnings: 9000n,
         createdAt: at("2026-03-08T00:00:00.000Z"),
         updatedAt: at("2026-03-09T00:00:00.000Z"),

@@ -32,7 +32,7 @@ export const AccountGroupType = builder.objectRef<AccountGroupInfo>("AccountGrou
 
 type Session = { accountId: number; token: string };
 
-const SessionType = builder.objectRef<Session>("Session").implement({
+export const SessionType = builder.objectRef<Session>("Session").implement({
   description: "A new API token (shown once) and who it belongs to.",
   fields: (t) => ({
     token: t.exposeString("token"),

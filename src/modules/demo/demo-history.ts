@@ -22,6 +22,7 @@ export async function createDemoHistory(prisma: PrismaClient, ids: Map<string, n
         title: p.title,
         price: p.price,
         mediaComplete: p.mediaComplete,
+        linkClicks: p.views,
         thumbnailUrl: `https://cdn.example.com/thumbs/${i + 1}.jpg`,
       },
     });

@@ -7,6 +7,7 @@ import {
 import { feeBpsFromPercentage } from "../../modules/affiliate/fee.ts";
 import { ValidationError } from "../../modules/errors.ts";
 import { jsonBody, stringField, validationMessage } from "../body.ts";
+import { accountGroupBody } from "../account-group-body.ts";
 import { legacyError, legacyOk } from "../legacy-envelope.ts";
 import { type Route, RouteParamError, route } from "../route.ts";
 
@@ -20,16 +21,7 @@ export function sessionBody(s: SessionFieldsFragment) {
       display_name: s.account.displayName,
       currency_code: s.account.currency.code,
     },
-    account_group: {
-      role: s.accountGroup.role.toLowerCase(),
-      master_id: s.accountGroup.master?.id ?? null,
-      linked_accounts: s.accountGroup.linkedAccounts.map((a) => ({
-        user_id: a.id,
-        email: a.email,
-        display_name: a.displayName,
-        currency_code: a.currency.code,
-      })),
-    },
+    account_group: accountGroupBody(s.accountGroup),
   };
 }
 

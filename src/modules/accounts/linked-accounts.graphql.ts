@@ -1,0 +1,58 @@
+import { builder } from "../../graphql/builder.ts";
+import { CREATOR_WRITE_ROLES, requireRole } from "../../graphql/authorize.ts";
+import { ConflictError, ForbiddenError, InvalidCredentialsError, NotFoundError, ValidationError } from "../errors.ts";
+import { accountGroupOf } from "./login.service.ts";
+import { childSession, linkProvenChild, unlinkChild } from "./linked-accounts.service.ts";
+import { AccountGroupType, SessionType } from "./session.graphql.ts";
+
+const LinkAccountInput = builder.inputType("LinkAccountInput", {
+  description: "Proof that the caller controls the account to link: its email and password, or a token of it.",
+  fields: (f) => ({ email: f.string(), password: f.string(), token: f.string() }),
+});
+
+const errors = (name: string, types: (new (...args: never[]) => Error)[]) => ({
+  types: [ValidationError, ForbiddenError, ...types],
+  directResult: true as const,
+  union: { name: `${name}Result` },
+});
+
+builder.mutationField("linkAccount", (t) =>
+  t.field({
+    type: AccountGroupType,
+    description: "Link an account you control as a child of yours (at most 10; a child has one master).",
+    errors: errors("LinkAccount", [InvalidCredentialsError, ConflictError, NotFoundError]),
+    args: { input: t.arg({ type: LinkAccountInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      const viewer = requireRole(ctx, CREATOR_WRITE_ROLES, "link accounts");
+      await linkProvenChild(ctx.prisma, viewer.accountId, input);
+      return accountGroupOf(ctx.prisma, viewer.accountId);
+    },
+  }),
+);
+
+builder.mutationField("unlinkAccount", (t) =>
+  t.field({
+    type: AccountGroupType,
+    errors: errors("UnlinkAccount", [NotFoundError]),
+    args: { childId: t.arg.int({ required: true }) },
+    resolve: async (_root, { childId }, ctx) => {
+      const viewer = requireRole(ctx, CREATOR_WRITE_ROLES, "unlink accounts");
+      await unlinkChild(ctx.prisma, viewer.accountId, childId);
+      return accountGroupOf(ctx.prisma, viewer.accountId);
+    },
+  }),
+);
+
+builder.mutationField("createChildSession", (t) =>
+  t.field({
+    type: SessionType,
+    description: "A token acting as one of your linked children (recorded as issued by you).",
+    errors: errors("CreateChildSession", [NotFoundError]),
+    args: { childId: t.arg.int({ required: true }) },
+    resolve: async (_root, { childId }, ctx) => {
+      const viewer = requireRole(ctx, CREATOR_WRITE_ROLES, "open child sessions");
+      const session = await childSession(ctx.prisma, viewer.accountId, childId);
+      return { accountId: session.accountId, token: session.token };
+    },
+  }),
+);

@@ -1,0 +1,53 @@
+import type { PrismaClient } from "../../generated/prisma/client.ts";
+import { InvalidCredentialsError, NotFoundError, ValidationError } from "../errors.ts";
+import { linkChild } from "./account-group.service.ts";
+import { verifyPassword, DUMMY_PASSWORD_HASH } from "./password.ts";
+import { checkToken, type IssuedToken, issueToken } from "./token.service.ts";
+
+/** How a master proves it controls the account it links: the child's credentials or a token of it. */
+export type ChildProof = { email?: string | null; password?: string | null; token?: string | null };
+
+/** Links the proven account as a child of masterId (at most 10; the rules live in linkChild). */
+export async function linkProvenChild(prisma: PrismaClient, masterId: number, proof: ChildProof): Promise<{ childId: number }> {
+  const childId = await provenAccount(prisma, proof);
+  if (childId === masterId) throw ValidationError.field("email", "an account cannot link itself");
+  await prisma.$transaction((tx) => linkChild(tx, { masterId, childId }));
+  return { childId };
+}
+
+async function provenAccount(prisma: PrismaClient, proof: ChildProof): Promise<number> {
+  if (proof.token) {
+    if (proof.email || proof.password) throw ValidationError.field("token", "send either token or email and password");
+    const check = await checkToken(prisma, proof.token);
+    if (!check.ok || check.role === "VIEWER" || check.role === "SERVICE") throw new InvalidCredentialsError();
+    return check.accountId;
+  }
+  if (!proof.email || !proof.password)
+    throw ValidationError.field("email", "send the child's email and password, or a token of it");
+  const account = await prisma.account.findUnique({
+    where: { email: proof.email.trim().toLowerCase() },
+    select: { id: true, passwordHash: true, role: true },
+  });
+  const ok = await verifyPassword(proof.password, account?.passwordHash ?? DUMMY_PASSWORD_HASH);
+  if (!account || !account.passwordHash || !ok || account.role !== "CREATOR") throw new InvalidCredentialsError();
+  return account.id;
+}
+
+export async function unlinkChild(prisma: PrismaClient, masterId: number, childId: number): Promise<void> {
+  const { count } = await prisma.accountGroupMember.deleteMany({ where: { masterId, childId } });
+  if (count === 0) throw new NotFoundError(`Account ${childId} is not linked to this account`);
+}
+
+/** A token that acts as one of the master's children, recording which master obtained it. */
+export async function childSession(
+  prisma: PrismaClient,
+  masterId: number,
+  childId: number,
+): Promise<IssuedToken & { accountId: number }> {
+  const link = await prisma.accountGroupMember.findFirst({ where: { masterId, childId } });
+  if (!link) throw new NotFoundError(`Account ${childId} is not linked to this account`);
+  return {
+    ...(await issueToken(prisma, { accountId: childId, name: "master session", issuedById: masterId })),
+    accountId: childId,
+  };
+}

@@ -1,0 +1,135 @@
+import { builder } from "../../graphql/builder.ts";
+import { requireRole, SERVICE_ROLES } from "../../graphql/authorize.ts";
+import { safeMinorUnits } from "../../graphql/money.ts";
+import { ForbiddenError, IdempotencyConflictError, NotFoundError, ValidationError } from "../errors.ts";
+import { createProduct, createShortLink, recordLinkView, updateProduct } from "./catalog.service.ts";
+
+export const ProductType = builder.prismaObject("Product", {
+  fields: (t) => ({
+    id: t.exposeInt("id"),
+    title: t.exposeString("title"),
+    thumbnailUrl: t.exposeString("thumbnailUrl", { nullable: true }),
+    mediaComplete: t.exposeBoolean("mediaComplete"),
+    price: t.field({ type: "SafeInt", resolve: (p) => safeMinorUnits(p.price) }),
+    unlocks: t.field({ type: "SafeInt", resolve: (p) => safeMinorUnits(p.unlockCount) }),
+    linkClicks: t.field({ type: "SafeInt", resolve: (p) => safeMinorUnits(p.linkClicks) }),
+    earnings: t.field({ type: "SafeInt", description: "Minor units.", resolve: (p) => safeMinorUnits(p.earnings) }),
+  }),
+});
+
+const errors = (name: string) => ({
+  types: [ValidationError, ForbiddenError, NotFoundError, IdempotencyConflictError],
+  directResult: true as const,
+  union: { name: `${name}Result` },
+});
+const product = (productId: number, ctx: { prisma: import("../../generated/prisma/client.ts").PrismaClient }) =>
+  ctx.prisma.product.findUniqueOrThrow({ where: { id: productId } });
+
+builder.mutationField("createProduct", (t) =>
+  t.field({
+    type: ProductType,
+    description: "Service: create a creator's product, idempotent by (accountId, externalId).",
+    errors: errors("CreateProduct"),
+    args: {
+      input: t.arg({
+        required: true,
+        type: builder.inputType("CreateProductInput", {
+          fields: (f) => ({
+            accountId: f.int({ required: true }),
+            externalId: f.string({ required: true }),
+            title: f.string({ required: true }),
+            thumbnailUrl: f.string(),
+            mediaComplete: f.boolean(),
+            price: f.field({ type: "SafeInt", description: "Minor units." }),
+          }),
+        }),
+      }),
+    },
+    resolve: async (_root, { input }, ctx) => {
+      const viewer = requireRole(ctx, SERVICE_ROLES, "manage products");
+      const { productId } = await createProduct(ctx.prisma, viewer.accountId, {
+        accountId: input.accountId,
+        externalId: input.externalId,
+        title: input.title,
+        ...(input.thumbnailUrl != null ? { thumbnailUrl: input.thumbnailUrl } : {}),
+        ...(input.mediaComplete != null ? { mediaComplete: input.mediaComplete } : {}),
+        ...(input.price != null ? { price: input.price } : {}),
+      });
+      return product(productId, ctx);
+    },
+  }),
+);
+
+builder.mutationField("updateProduct", (t) =>
+  t.field({
+    type: ProductType,
+    description: "Service: change a product (a media-complete change moves the content-items counter).",
+    errors: errors("UpdateProduct"),
+    args: {
+      input: t.arg({
+        required: true,
+        type: builder.inputType("UpdateProductInput", {
+          fields: (f) => ({
+            productId: f.int({ required: true }),
+            title: f.string(),
+            thumbnailUrl: f.string(),
+            mediaComplete: f.boolean(),
+            price: f.field({ type: "SafeInt" }),
+          }),
+        }),
+      }),
+    },
+    resolve: async (_root, { input }, ctx) => {
+      requireRole(ctx, SERVICE_ROLES, "manage products");
+      await updateProduct(ctx.prisma, {
+        productId: input.productId,
+        ...(input.title != null ? { title: input.title } : {}),
+        ...(input.thumbnailUrl !== undefined ? { thumbnailUrl: input.thumbnailUrl } : {}),
+        ...(input.mediaComplete != null ? { mediaComplete: input.mediaComplete } : {}),
+        ...(input.price != null ? { price: input.price } : {}),
+      });
+      return product(input.productId, ctx);
+    },
+  }),
+);
+
+const ShortLinkType = builder.prismaObject("ShortLink", {
+  fields: (t) => ({
+    id: t.exposeInt("id"),
+    slug: t.exposeString("slug"),
+    views: t.field({ type: "SafeInt", resolve: (l) => safeMinorUnits(l.views) }),
+    product: t.relation("product", { nullable: true }),
+  }),
+});
+
+builder.mutationField("createShortLink", (t) =>
+  t.field({
+    type: ShortLinkType,
+    description: "Service: a short link of a creator, optionally to one of its products.",
+    errors: errors("CreateShortLink"),
+    args: { accountId: t.arg.int({ required: true }), slug: t.arg.string({ required: true }), productId: t.arg.int() },
+    resolve: async (_root, args, ctx) => {
+      requireRole(ctx, SERVICE_ROLES, "manage short links");
+      const { shortLinkId } = await createShortLink(ctx.prisma, {
+        accountId: args.accountId,
+        slug: args.slug,
+        ...(args.productId != null ? { productId: args.productId } : {}),
+      });
+      return ctx.prisma.shortLink.findUniqueOrThrow({ where: { id: shortLinkId } });
+    },
+  }),
+);
+
+builder.mutationField("recordLinkView", (t) =>
+  t.field({
+    type: ShortLinkType,
+    description: "Service: one view of a short link, counted once per eventId.",
+    errors: errors("RecordLinkView"),
+    args: { slug: t.arg.string({ required: true }), eventId: t.arg.string({ required: true }) },
+    resolve: async (_root, args, ctx) => {
+      const viewer = requireRole(ctx, SERVICE_ROLES, "record link views");
+      const { shortLinkId } = await recordLinkView(ctx.prisma, viewer.accountId, args);
+      return ctx.prisma.shortLink.findUniqueOrThrow({ where: { id: shortLinkId } });
+    },
+  }),
+);

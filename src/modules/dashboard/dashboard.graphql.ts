@@ -1,0 +1,110 @@
+import { builder } from "../../graphql/builder.ts";
+import { safeMinorUnits } from "../../graphql/money.ts";
+import { ForbiddenError } from "../errors.ts";
+import { AccountType, Viewer } from "../viewer/viewer.graphql.ts";
+import { aggregateScope, type Buckets, type Dashboard, dashboardFor } from "./dashboard.service.ts";
+
+const WalletBalance = builder.objectRef<Buckets>("WalletBalance").implement({
+  description: "Wallet buckets in minor units of one currency.",
+  fields: (t) => ({
+    available: t.field({ type: "SafeInt", resolve: (b) => safeMinorUnits(b.available) }),
+    hold: t.field({ type: "SafeInt", resolve: (b) => safeMinorUnits(b.hold) }),
+    pending: t.field({ type: "SafeInt", resolve: (b) => safeMinorUnits(b.pending) }),
+    total: t.field({ type: "SafeInt", resolve: (b) => safeMinorUnits(b.total) }),
+  }),
+});
+
+const DashboardAccount = builder.objectRef<Dashboard["accounts"][number]>("DashboardAccount").implement({
+  fields: (t) => ({
+    account: t.field({ type: AccountType, resolve: async (a, _x, ctx) => (await ctx.loaders.accountById.load(a.accountId))! }),
+    accountId: t.exposeInt("accountId"),
+    email: t.exposeString("email"),
+    displayName: t.exposeString("displayName"),
+    currencyId: t.exposeInt("currencyId"),
+    currencyCode: t.exposeString("currencyCode"),
+    walletBalance: t.field({ type: WalletBalance, resolve: (a) => a.wallet }),
+  }),
+});
+
+const CurrencyTotals = builder.objectRef<Dashboard["totalsByCurrency"][number]>("CurrencyTotals").implement({
+  description: "Totals of the accounts that use one currency: never mixed with another currency.",
+  fields: (t) => ({
+    currencyId: t.exposeInt("currencyId"),
+    currencyCode: t.exposeString("currencyCode"),
+    walletBalance: t.field({ type: WalletBalance, resolve: (c) => c.wallet }),
+    productRevenue: t.field({ type: "SafeInt", resolve: (c) => safeMinorUnits(c.productRevenue) }),
+  }),
+});
+
+const TopProduct = builder.objectRef<Dashboard["topPerforming"][number]>("TopProduct").implement({
+  fields: (t) => ({
+    productId: t.exposeInt("productId"),
+    accountId: t.exposeInt("accountId"),
+    title: t.exposeString("title"),
+    thumbnailUrl: t.exposeString("thumbnailUrl", { nullable: true }),
+    unlocks: t.field({ type: "SafeInt", resolve: (p) => safeMinorUnits(p.unlocks) }),
+    linkClicks: t.field({ type: "SafeInt", resolve: (p) => safeMinorUnits(p.clicks) }),
+    conversionRate: t.exposeString("conversionRate", {
+      description: 'unlocks / link clicks, 4 decimals, half up; "0" without clicks.',
+    }),
+    revenue: t.field({ type: "SafeInt", description: "Minor units of currencyCode.", resolve: (p) => safeMinorUnits(p.revenue) }),
+    currencyCode: t.exposeString("currencyCode"),
+  }),
+});
+
+const DashboardType = builder.objectRef<Dashboard>("Dashboard").implement({
+  description: "Pre-aggregated KPIs of one account, or of a master and its linked children.",
+  fields: (t) => ({
+    asOf: t.expose("asOf", { type: "DateTime", description: "The database time the figures were read at." }),
+    currencyUnified: t.exposeBoolean("currencyUnified"),
+    accounts: t.field({ type: [DashboardAccount], resolve: (d) => d.accounts }),
+    walletBalance: t.field({
+      type: WalletBalance,
+      nullable: true,
+      description: "Summed buckets when every account shares one currency; null otherwise (use totalsByCurrency).",
+      resolve: (d) => d.walletBalance,
+    }),
+    totalsByCurrency: t.field({
+      type: [CurrencyTotals],
+      description: "One entry per currency, never null.",
+      resolve: (d) => d.totalsByCurrency,
+    }),
+    totalContentItems: t.field({ type: "SafeInt", resolve: (d) => safeMinorUnits(d.totalContentItems) }),
+    totalLinkClicks: t.field({ type: "SafeInt", resolve: (d) => safeMinorUnits(d.totalLinkClicks) }),
+    totalUnlocks: t.field({ type: "SafeInt", resolve: (d) => safeMinorUnits(d.totalUnlocks) }),
+    totalProductRevenue: t.field({
+      type: "SafeInt",
+      description: "Minor units summed across accounts; mixes currencies when currencyUnified is false (see totalsByCurrency).",
+      resolve: (d) => safeMinorUnits(d.totalProductRevenue),
+    }),
+    overallConversionRate: t.exposeString("overallConversionRate", {
+      description: "totalUnlocks / totalLinkClicks, 4 decimals, half up.",
+    }),
+    topPerforming: t.field({
+      type: [TopProduct],
+      description: "Up to 5 products by conversion rate.",
+      resolve: (d) => d.topPerforming,
+    }),
+  }),
+});
+
+builder.objectField(Viewer, "dashboard", (t) =>
+  t.field({
+    type: DashboardType,
+    description: "The viewer's own KPIs.",
+    resolve: (viewer, _a, ctx) => dashboardFor(ctx.prisma, [viewer.accountId]),
+  }),
+);
+
+builder.objectField(Viewer, "aggregateDashboard", (t) =>
+  t.field({
+    type: DashboardType,
+    description:
+      "KPIs merged across accounts the viewer may aggregate: a master gets itself and every linked child; anyone else only " +
+      "itself. additionalTokens never add an account (deprecated); a child that sends them gets ForbiddenError.",
+    errors: { types: [ForbiddenError], directResult: true, union: { name: "AggregateDashboardResult" } },
+    args: { additionalTokens: t.arg.stringList({ deprecationReason: "Ignored: aggregation follows persisted account links." }) },
+    resolve: async (viewer, args, ctx) =>
+      dashboardFor(ctx.prisma, await aggregateScope(ctx.prisma, viewer.accountId, args.additionalTokens != null)),
+  }),
+);

@@ -1,0 +1,77 @@
+import {
+  DashboardAggregateDocument,
+  type DashboardFieldsFragment,
+  DashboardSummaryDocument,
+  type WalletBalanceFieldsFragment,
+} from "../../generated/graphql.ts";
+import { jsonBody } from "../body.ts";
+import { legacyError, legacyOk } from "../legacy-envelope.ts";
+import { type Route, RouteParamError, route } from "../route.ts";
+
+const balance = (b: WalletBalanceFieldsFragment) => ({
+  available: b.available,
+  hold: b.hold,
+  pending: b.pending,
+  total: b.total,
+});
+
+/** The seed's summary shape (historical single-account fields plus accounts/currency_unified). */
+function summaryBody(d: DashboardFieldsFragment) {
+  return {
+    currency_unified: d.currencyUnified,
+    accounts: d.accounts.map((a) => ({
+      user_id: a.accountId,
+      email: a.email,
+      display_name: a.displayName,
+      currency_id: a.currencyId,
+      currency_code: a.currencyCode,
+      wallet_balance: balance(a.walletBalance),
+    })),
+    wallet_balance: d.walletBalance ? balance(d.walletBalance) : null,
+    total_content_items: d.totalContentItems,
+    total_link_clicks: d.totalLinkClicks,
+    total_unlocks: d.totalUnlocks,
+    total_product_revenue: d.totalProductRevenue,
+    overall_conversion_rate: Number(d.overallConversionRate),
+    top_performing: d.topPerforming.map((p) => ({
+      product_id: p.productId,
+      user_id: p.accountId,
+      title: p.title,
+      thumbnail_url: p.thumbnailUrl ?? null,
+      unlocks: p.unlocks,
+      link_clicks: p.linkClicks,
+      conversion_rate: Number(p.conversionRate),
+      revenue: p.revenue,
+      currency_code: p.currencyCode,
+    })),
+  };
+}
+
+export const dashboardRoutes: Route[] = [
+  route({
+    method: "GET",
+    path: "/api/dashboard/summary",
+    surface: "legacy",
+    operation: DashboardSummaryDocument,
+    variables: () => ({}),
+    respond: ({ viewer }) => legacyOk(summaryBody(viewer.dashboard)),
+  }),
+  route({
+    method: "POST",
+    path: "/api/dashboard/summary/aggregate",
+    surface: "legacy",
+    operation: DashboardAggregateDocument,
+    variables: async (req) => {
+      const tokens = (await jsonBody(req)).additional_tokens;
+      if (tokens === undefined || tokens === null) return { additionalTokens: null };
+      if (!Array.isArray(tokens) || tokens.some((t) => typeof t !== "string")) {
+        throw new RouteParamError("The additional_tokens field must be a list of strings.");
+      }
+      return { additionalTokens: tokens as string[] };
+    },
+    respond: ({ viewer: { aggregateDashboard: result } }) => {
+      if (result.__typename === "Dashboard") return legacyOk(summaryBody(result));
+      return legacyError(result.__typename === "ForbiddenError" ? 403 : 422, result.message);
+    },
+  }),
+];
