@@ -10,7 +10,7 @@ export type ChildProof = { email?: string | null; password?: string | null; toke
 /** Links the proven account as a child of masterId (at most 10; the rules live in linkChild). */
 export async function linkProvenChild(prisma: PrismaClient, masterId: number, proof: ChildProof): Promise<{ childId: number }> {
   const childId = await provenAccount(prisma, proof);
-  if (childId === masterId) throw ValidationError.field("email", "an account cannot link itself");
+  if (childId === masterId) throw ValidationError.field("account", "must not be your own account");
   await prisma.$transaction((tx) => linkChild(tx, { masterId, childId }));
   return { childId };
 }
@@ -23,7 +23,7 @@ async function provenAccount(prisma: PrismaClient, proof: ChildProof): Promise<n
     return check.accountId;
   }
   if (!proof.email || !proof.password)
-    throw ValidationError.field("email", "send the child's email and password, or a token of it");
+    throw ValidationError.field("email", "is required (with password), or send a token of the account");
   const account = await prisma.account.findUnique({
     where: { email: proof.email.trim().toLowerCase() },
     select: { id: true, passwordHash: true, role: true },
