@@ -74,8 +74,8 @@ const perChild = Math.floor(entries / children.length);
 await db.pool.withSession(async (s) => {
   for (const child of children) {
     await s.query(
-      `INSERT INTO ledger_entries (wallet_id, movement_id, amount, bucket, balance_after, type, status, title, product_id, created_at)
-       SELECT $1, gen_random_uuid(), 500, 'HOLD', n * 500, 'SALE', 'PENDING', 'Unlock', p.id, timestamptz '2026-01-01' + n * interval '1 second'
+      `INSERT INTO ledger_entries (wallet_id, movement_id, amount, bucket, balance_after, hold_after, type, status, title, product_id, created_at)
+       SELECT $1, gen_random_uuid(), 500, 'HOLD', n * 500, n * 500, 'SALE', 'PENDING', 'Unlock', p.id, timestamptz '2026-01-01' + n * interval '1 second'
        FROM generate_series(1, $2::int) AS n
        JOIN LATERAL (SELECT id FROM products WHERE account_id = $3 ORDER BY id OFFSET (n % 20) LIMIT 1) p ON true`,
       [child.walletId, perChild, child.id],

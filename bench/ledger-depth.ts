@@ -29,8 +29,8 @@ let t = performance.now();
 // +1 per entry, one per millisecond: balance_after is the running count, so reconcile holds.
 await db.pool.withSession(async (s) => {
   await s.query(
-    `INSERT INTO ledger_entries (wallet_id, movement_id, amount, bucket, balance_after, type, status, title, created_at)
-     SELECT $1, gen_random_uuid(), 1, 'AVAILABLE', n, 'DEPOSIT', 'AVAILABLE', 'Deposit', timestamptz '2026-01-01' + n * interval '1 millisecond'
+    `INSERT INTO ledger_entries (wallet_id, movement_id, amount, bucket, balance_after, available_after, type, status, title, created_at)
+     SELECT $1, gen_random_uuid(), 1, 'AVAILABLE', n, n, 'DEPOSIT', 'AVAILABLE', 'Deposit', timestamptz '2026-01-01' + n * interval '1 millisecond'
      FROM generate_series(1, $2::int) AS n`,
     [account.walletId, entries],
   );

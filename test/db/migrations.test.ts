@@ -66,6 +66,42 @@ describe("migration runner", () => {
     );
   });
 
+  it("backfills the balance snapshots of entries written before that migration", async () => {
+    const { db: old, drop: dropOld } = await openEmptyDatabase();
+    try {
+      const dir = copyOfMigrations("before-snapshots");
+      for (const m of readMigrations(dir).filter((m) => m.name >= "20261121300000"))
+        fs.rmSync(path.join(dir, m.name), { recursive: true });
+      await migrate(old.pool, { dir });
+      await old.pool.withSession(async (s) => {
+        await s.exec(
+          `INSERT INTO accounts (email, display_name, slug, currency_id) VALUES ('old@test.example', 'Old', 'old', 1)`,
+        );
+        await s.exec(
+          `INSERT INTO wallets (account_id, currency_id, available, hold, pending) SELECT id, 1, 70, 0, 30 FROM accounts`,
+        );
+        await s.exec(`INSERT INTO ledger_entries (wallet_id, movement_id, amount, bucket, balance_after, type, status)
+          SELECT w.id, gen_random_uuid(), v.amount, v.bucket::"Bucket", v.after, v.type::"LedgerType", 'AVAILABLE'
+          FROM wallets w, (VALUES (1, 100, 'AVAILABLE', 100, 'DEPOSIT'), (2, -30, 'AVAILABLE', 70, 'CASHOUT'), (3, 30, 'PENDING', 30, 'CASHOUT')) AS v(n, amount, bucket, after, type)
+          ORDER BY v.n`);
+      });
+      await migrate(old.pool);
+      const rows = await old.pool.withSession((s) =>
+        s.query<{ a: string; h: string; p: string }>(
+          `SELECT available_after::text a, hold_after::text h, pending_after::text p FROM ledger_entries ORDER BY id`,
+        ),
+      );
+      expect(rows).toEqual([
+        { a: "100", h: "0", p: "0" },
+        { a: "70", h: "0", p: "0" },
+        { a: "70", h: "0", p: "30" },
+      ]);
+      await expect(old.pool.withSession((s) => s.exec(`UPDATE ledger_entries SET amount = 1`))).rejects.toThrow(/append-only/);
+    } finally {
+      await dropOld();
+    }
+  });
+
   it("applies a new migration, and rolls a failing one back completely", async () => {
     const dir = copyOfMigrations("new");
     fs.mkdirSync(path.join(dir, "29990101000000_add_note"));

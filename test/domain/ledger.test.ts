@@ -32,6 +32,11 @@ describe("postMovement, the primitive every money movement uses", () => {
       ["PENDING", 600n, 600n],
     ]);
     expect(new Set(entries.map((e) => e.movementId)).size).toBe(1);
+    // Every entry also carries the whole wallet as it stood right after it.
+    expect(entries.map((e) => [e.availableAfter, e.holdAfter, e.pendingAfter])).toEqual([
+      [400n, 0n, 0n],
+      [400n, 0n, 600n],
+    ]);
     expect(balances).toEqual({ available: 400n, hold: 0n, pending: 600n, referralRevenue: 0n });
     const wallet = await db.prisma.wallet.findUniqueOrThrow({ where: { id: walletId } });
     expect([wallet.available, wallet.hold, wallet.pending]).toEqual([400n, 0n, 600n]);
