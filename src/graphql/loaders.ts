@@ -10,6 +10,13 @@ function byKey<K, V>(fetch: (keys: readonly K[]) => Promise<V[]>, keyOf: (row: V
   });
 }
 
+const lineItemsOf = (prisma: PrismaClient, invoiceIds: readonly number[]) =>
+  prisma.invoiceLineItem.findMany({
+    where: { invoiceId: { in: [...invoiceIds] } },
+    orderBy: { id: "asc" },
+    include: { account: { select: { displayName: true } } },
+  });
+
 /** One set per request, so nothing is cached across viewers. */
 export function createLoaders(prisma: PrismaClient) {
   const loaders = {
@@ -45,6 +52,10 @@ export function createLoaders(prisma: PrismaClient) {
       });
       const sums = await revenueByReferredCreator(prisma, pairs);
       return keys.map((k) => sums.get(k) ?? 0n);
+    }),
+    lineItemsByInvoiceId: new DataLoader<number, Awaited<ReturnType<typeof lineItemsOf>>>(async (ids) => {
+      const items = await lineItemsOf(prisma, ids);
+      return ids.map((id) => items.filter((item) => item.invoiceId === id));
     }),
     accountById: byKey(
       (ids: readonly number[]) => prisma.account.findMany({ where: { id: { in: [...ids] } } }),

@@ -11,5 +11,6 @@ import "../modules/accounts/session.graphql.ts";
 import "../modules/accounts/linked-accounts.graphql.ts";
 import "../modules/catalog/catalog.graphql.ts";
 import "../modules/dashboard/dashboard.graphql.ts";
+import "../modules/report/report.graphql.ts";
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -10,8 +10,7 @@ export class RouteParamError extends Error {
   }
 }
 
-/** Which legacy API a path belongs to: it decides the error envelope. */
-export type Surface = "legacy" | "studio";
+import type { Surface } from "./surfaces.ts";
 
 /**
  * A REST path as data: which GraphQL operation it runs, with which variables, and how the
@@ -20,6 +19,7 @@ export type Surface = "legacy" | "studio";
 export type Route<T = unknown, V extends Record<string, unknown> = Record<string, unknown>> = {
   method: "GET" | "POST" | "DELETE";
   path: string;
+  /** Which legacy API the path belongs to: it decides the error envelope. */
   surface: Surface;
   operation: TypedDocumentNode<T, V>;
   /** `params` holds the path's `:name` segments. */

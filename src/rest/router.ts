@@ -1,10 +1,8 @@
 import type { Plugin } from "graphql-yoga";
 import type { Logger } from "../logger.ts";
-import { LEGACY_SERVER_ERROR, LEGACY_UNAUTHENTICATED, legacyError } from "./legacy-envelope.ts";
-import { matchPath, type Route, RouteParamError, type Surface } from "./route.ts";
+import { matchPath, type Route, RouteParamError } from "./route.ts";
+import { SURFACES, surfaceOfPath } from "./surfaces.ts";
 import { type GraphQLFetch, runOperation } from "./run-operation.ts";
-import { STUDIO_AUTH_MESSAGES, studioError, studioServerError } from "./studio-envelope.ts";
-import { VALIDATION_MESSAGE } from "./routes/studio.routes.ts";
 
 /**
  * Serves the legacy REST paths inside the same Yoga server: match the route, parse its
@@ -17,10 +15,15 @@ export function useRestRoutes(options: { routes: Route[]; graphql: () => GraphQL
       if (!url.pathname.startsWith("/api/")) return;
       const path = url.pathname.replace(/\/+$/, "");
       const candidates = options.routes.filter((r) => matchPath(r.path, path) !== null);
-      const surface: Surface = path.startsWith("/api/external/") ? "studio" : "legacy";
-      if (candidates.length === 0) return endResponse(notFound(surface));
+      const surface = SURFACES[surfaceOfPath(path)];
+      if (candidates.length === 0) return endResponse(surface.notFound());
       const route = candidates.find((r) => r.method === request.method);
-      if (!route) return endResponse(methodNotAllowed(surface, candidates));
+      if (!route) {
+        const allow = candidates.map((r) => r.method).join(", ");
+        const response = surface.methodNotAllowed(allow);
+        response.headers.set("allow", allow);
+        return endResponse(response);
+      }
       endResponse(await handle(route, request, url, matchPath(route.path, path)!, options));
     },
   };
@@ -36,34 +39,15 @@ async function handle(
   try {
     const variables = await route.variables(request, url, params);
     const result = await runOperation(options.graphql(), request, route.operation, variables);
-    if (result.kind === "unauthenticated") {
-      return route.surface === "studio"
-        ? studioError(401, result.reason, STUDIO_AUTH_MESSAGES[result.reason])
-        : legacyError(401, LEGACY_UNAUTHENTICATED);
-    }
+    if (result.kind === "unauthenticated") return SURFACES[route.surface].unauthenticated(result.reason);
     if (result.kind === "failed") throw new Error(`GraphQL operation failed (${result.status}): ${result.messages.join("; ")}`);
     return route.respond(result.data, variables);
   } catch (err) {
-    if (err instanceof RouteParamError) {
-      return route.surface === "studio"
-        ? studioError(422, "validation_failed", VALIDATION_MESSAGE, err.details)
-        : legacyError(422, err.message);
-    }
+    if (err instanceof RouteParamError) return SURFACES[route.surface].invalid(err);
     options.logger.error(
       { err: { message: (err as Error).message, stack: (err as Error).stack }, path: route.path },
       "REST route failed",
     );
-    return route.surface === "studio" ? studioServerError() : legacyError(500, LEGACY_SERVER_ERROR);
+    return SURFACES[route.surface].serverError();
   }
-}
-
-const notFound = (surface: Surface) =>
-  surface === "studio" ? studioError(404, "not_found", "Not found.") : legacyError(404, "Not found.");
-
-function methodNotAllowed(surface: Surface, candidates: Route[]): Response {
-  const allow = candidates.map((r) => r.method).join(", ");
-  const response =
-    surface === "studio" ? studioError(405, "method_not_allowed", `Use ${allow}.`) : legacyError(405, `Use ${allow}.`);
-  response.headers.set("allow", allow);
-  return response;
 }

@@ -32,9 +32,9 @@ describe("postMovement, the primitive every money movement uses", () => {
       ["PENDING", 600n, 600n],
     ]);
     expect(new Set(entries.map((e) => e.movementId)).size).toBe(1);
-    // Every entry also carries the whole wallet as it stood right after it.
+    // Every entry also carries the whole wallet as it stands after the movement.
     expect(entries.map((e) => [e.availableAfter, e.holdAfter, e.pendingAfter])).toEqual([
-      [400n, 0n, 0n],
+      [400n, 0n, 600n],
       [400n, 0n, 600n],
     ]);
     expect(balances).toEqual({ available: 400n, hold: 0n, pending: 600n, referralRevenue: 0n });

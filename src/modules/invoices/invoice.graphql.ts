@@ -1,6 +1,27 @@
 import { builder } from "../../graphql/builder.ts";
+import { requireRole, SERVICE_ROLES } from "../../graphql/authorize.ts";
+import type { Loaders } from "../../graphql/loaders.ts";
 import { safeMinorUnits } from "../../graphql/money.ts";
+import { ForbiddenError, IdempotencyConflictError, NotFoundError, ValidationError } from "../errors.ts";
 import { CurrencyType } from "../viewer/viewer.graphql.ts";
+import { createPaidInvoice } from "./invoice.service.ts";
+
+type LoadedLineItem = Awaited<ReturnType<Loaders["lineItemsByInvoiceId"]["load"]>>[number];
+
+const LineItem = builder.objectRef<LoadedLineItem>("InvoiceLineItem").implement({
+  description: "One creator's share of an invoice.",
+  fields: (t) => ({
+    id: t.exposeInt("id"),
+    amount: t.field({ type: "SafeInt", description: "Minor units.", resolve: (l) => safeMinorUnits(l.amount) }),
+    userId: t.exposeInt("accountId"),
+    userName: t.string({ resolve: (l) => l.account.displayName }),
+    campaignName: t.exposeString("campaignName", { nullable: true }),
+    status: t.exposeString("status"),
+    refunded: t.exposeBoolean("refunded"),
+    creatorPayoutId: t.exposeInt("payoutId", { nullable: true }),
+    description: t.exposeString("description", { nullable: true }),
+  }),
+});
 
 export const InvoiceType = builder.prismaObject("Invoice", {
   description: "An invoice whose payment lands in the ledger as entries referencing it.",
@@ -17,5 +38,61 @@ export const InvoiceType = builder.prismaObject("Invoice", {
       type: CurrencyType,
       resolve: async (i, _args, ctx) => (await ctx.loaders.currencyById.load(i.currencyId))!,
     }),
+    lineItems: t.field({ type: [LineItem], resolve: (i, _args, ctx) => ctx.loaders.lineItemsByInvoiceId.load(i.id) }),
   }),
 });
+
+const LineItemInput = builder.inputType("InvoiceLineItemInput", {
+  fields: (f) => ({
+    accountId: f.int({ required: true, description: "A creator of the organisation's group." }),
+    amount: f.field({ type: "SafeInt", required: true, description: "Minor units." }),
+    campaignName: f.string(),
+    description: f.string(),
+  }),
+});
+
+builder.mutationField("createInvoice", (t) =>
+  t.field({
+    type: InvoiceType,
+    description: "Service: a paid invoice of an organisation; each line item is paid into its creator's available balance.",
+    errors: {
+      types: [ValidationError, ForbiddenError, NotFoundError, IdempotencyConflictError],
+      directResult: true,
+      union: { name: "CreateInvoiceResult" },
+    },
+    args: {
+      input: t.arg({
+        required: true,
+        type: builder.inputType("CreateInvoiceInput", {
+          fields: (f) => ({
+            organizationId: f.int({ required: true }),
+            externalId: f.string({ required: true, description: "The idempotency key." }),
+            description: f.string(),
+            hostedInvoiceUrl: f.string(),
+            paymentMethod: f.string(),
+            paymentMethodId: f.int(),
+            lineItems: f.field({ type: [LineItemInput], required: true }),
+          }),
+        }),
+      }),
+    },
+    resolve: async (_root, { input }, ctx) => {
+      const viewer = requireRole(ctx, SERVICE_ROLES, "create invoices");
+      const { invoiceId } = await createPaidInvoice(ctx.prisma, viewer.accountId, {
+        organizationId: input.organizationId,
+        externalId: input.externalId,
+        ...(input.description != null ? { description: input.description } : {}),
+        ...(input.hostedInvoiceUrl != null ? { hostedInvoiceUrl: input.hostedInvoiceUrl } : {}),
+        ...(input.paymentMethod != null ? { paymentMethod: input.paymentMethod } : {}),
+        ...(input.paymentMethodId != null ? { paymentMethodId: input.paymentMethodId } : {}),
+        lineItems: input.lineItems.map((l) => ({
+          accountId: l.accountId,
+          amount: l.amount,
+          ...(l.campaignName != null ? { campaignName: l.campaignName } : {}),
+          ...(l.description != null ? { description: l.description } : {}),
+        })),
+      });
+      return ctx.prisma.invoice.findUniqueOrThrow({ where: { id: invoiceId } });
+    },
+  }),
+);

@@ -55,9 +55,6 @@ export async function postMovement(
       fee: line.fee ?? 0n,
       bucket: line.bucket,
       balanceAfter: after,
-      availableAfter: balances.available,
-      holdAfter: balances.hold,
-      pendingAfter: balances.pending,
       type: line.type,
       status: line.status,
       title: line.title ?? null,
@@ -75,6 +72,9 @@ export async function postMovement(
       createdAt,
     };
   });
+  // Every entry of a movement carries the wallet as it stands after the whole movement.
+  for (const row of rows)
+    Object.assign(row, { availableAfter: balances.available, holdAfter: balances.hold, pendingAfter: balances.pending });
   balances.referralRevenue += movement.referralRevenueDelta ?? 0n;
   await tx.wallet.update({
     where: { id: movement.walletId },

@@ -3,6 +3,7 @@ import { affiliateRoutes } from "./affiliate.routes.ts";
 import { dashboardRoutes } from "./dashboard.routes.ts";
 import { linkedAccountRoutes } from "./linked-accounts.routes.ts";
 import { sessionRoutes } from "./session.routes.ts";
+import { statsRoutes } from "./stats.routes.ts";
 import { studioRoutes } from "./studio.routes.ts";
 import { walletRoutes } from "./wallet.routes.ts";
 
@@ -14,4 +15,5 @@ export const restRoutes: Route[] = [
   ...dashboardRoutes,
   ...linkedAccountRoutes,
   ...studioRoutes,
+  ...statsRoutes,
 ];

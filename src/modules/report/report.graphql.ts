@@ -1,0 +1,136 @@
+import { builder } from "../../graphql/builder.ts";
+import { requireRole } from "../../graphql/authorize.ts";
+import { safeMinorUnits } from "../../graphql/money.ts";
+import { ForbiddenError, ValidationError } from "../errors.ts";
+import { InvoiceType } from "../invoices/invoice.graphql.ts";
+import { formatMoney } from "./money-format.ts";
+import { type Report, type ReportRow, type ReportSums, reportScope, transactionReport } from "./report.service.ts";
+import { reportStatus, reportTypeOf } from "./report-types.ts";
+
+/** Roles that may read organisation reports (a VIEWER may not, as the Stats API says). */
+export const REPORT_ROLES = ["OWNER", "ADMIN", "MEMBER"] as const;
+
+const ReportTypeEnum = builder.enumType("ReportTransactionType", {
+  values: ["PAYMENT", "PAYOUT", "DEPOSIT", "WITHDRAWAL", "DISPUTE"] as const,
+});
+
+const money = (row: ReportRow, minor: bigint) => formatMoney(minor, { symbol: row.currencySymbol, minorUnits: row.minorUnits });
+const signed = (amount: bigint, fee: bigint) => amount + (amount < 0n ? -fee : fee);
+
+const ReportTransaction = builder.objectRef<ReportRow>("ReportTransaction").implement({
+  description: "One ledger transaction of an organisation report (the Stats API's Transaction object).",
+  fields: (t) => ({
+    id: t.exposeInt("id"),
+    amount: t.field({ type: "SafeInt", description: "Signed minor units.", resolve: (r) => safeMinorUnits(r.amount) }),
+    formattedAmount: t.string({ description: 'Currency-aware, sign included: "-$12.50".', resolve: (r) => money(r, r.amount) }),
+    transactionType: t.field({ type: ReportTypeEnum, resolve: (r) => reportTypeOf(r.type) }),
+    currency: t.string({ description: "Lower-case ISO code.", resolve: (r) => r.currencyCode.toLowerCase() }),
+    formattedFeeAmount: t.string({ resolve: (r) => money(r, r.fee) }),
+    formattedTotal: t.string({
+      description: "Amount including fees (the fee on top of the amount, same sign).",
+      resolve: (r) => money(r, signed(r.amount, r.fee)),
+    }),
+    status: t.string({ description: "Paid, Available, Pending, Failed, Refunded or Disputed.", resolve: (r) => reportStatus(r) }),
+    balance: t.field({
+      type: "SafeInt",
+      description: "Available balance after the transaction (minor units).",
+      resolve: (r) => safeMinorUnits(r.availableAfter),
+    }),
+    pendingBalance: t.field({
+      type: "SafeInt",
+      description: "Pending balance after the transaction.",
+      resolve: (r) => safeMinorUnits(r.pendingAfter),
+    }),
+    description: t.string({ nullable: true, resolve: (r) => r.description ?? r.title }),
+    organizationId: t.exposeInt("organizationId"),
+    organizationName: t.exposeString("organizationName"),
+    organizationLogoUrl: t.exposeString("organizationLogoUrl", { nullable: true }),
+    organizationSlug: t.exposeString("organizationSlug"),
+    creatorPayoutId: t.exposeInt("payoutId", { nullable: true }),
+    invoiceId: t.exposeInt("invoiceId", { nullable: true }),
+    paymentMethodId: t.exposeInt("paymentMethodId", { nullable: true }),
+    externalId: t.exposeString("externalId", { nullable: true }),
+    source: t.exposeString("source", { nullable: true }),
+    destination: t.exposeString("destination", { nullable: true }),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    invoice: t.field({
+      type: InvoiceType,
+      nullable: true,
+      resolve: (r, _a, ctx) => (r.invoiceId ? ctx.loaders.invoiceById.load(r.invoiceId) : null),
+    }),
+  }),
+});
+
+const Sums = builder.objectRef<ReportSums>("ReportSums").implement({
+  description: "Sums over the whole filtered set (not just the page) for one currency, in minor units.",
+  fields: (t) => ({
+    currencyCode: t.exposeString("currencyCode"),
+    rowCount: t.exposeInt("rowCount"),
+    amountSum: t.field({ type: "SafeInt", resolve: (s) => safeMinorUnits(s.amountSum) }),
+    feeSum: t.field({ type: "SafeInt", resolve: (s) => safeMinorUnits(s.feeSum) }),
+    payoutSum: t.field({ type: "SafeInt", resolve: (s) => safeMinorUnits(s.payoutSum) }),
+    paymentSum: t.field({ type: "SafeInt", resolve: (s) => safeMinorUnits(s.paymentSum) }),
+    depositSum: t.field({ type: "SafeInt", resolve: (s) => safeMinorUnits(s.depositSum) }),
+    withdrawalSum: t.field({ type: "SafeInt", resolve: (s) => safeMinorUnits(s.withdrawalSum) }),
+    disputeSum: t.field({ type: "SafeInt", resolve: (s) => safeMinorUnits(s.disputeSum) }),
+    payoutOtherSum: t.field({
+      type: "SafeInt",
+      description: "Payouts to a payment method.",
+      resolve: (s) => safeMinorUnits(s.payoutOtherSum),
+    }),
+    payoutBalanceSum: t.field({
+      type: "SafeInt",
+      description: "Payouts from the balance.",
+      resolve: (s) => safeMinorUnits(s.payoutBalanceSum),
+    }),
+  }),
+});
+
+const ReportType = builder.objectRef<Report>("TransactionReport").implement({
+  fields: (t) => ({
+    rows: t.field({ type: [ReportTransaction], resolve: (r) => r.rows }),
+    rowCount: t.exposeInt("rowCount"),
+    pageCount: t.exposeInt("pageCount"),
+    currentPage: t.exposeInt("page"),
+    perPage: t.exposeInt("perPage"),
+    sumsByCurrency: t.field({ type: [Sums], description: "Never adds different currencies together.", resolve: (r) => r.sums }),
+  }),
+});
+
+const ReportFilterInput = builder.inputType("ReportFilter", {
+  fields: (f) => ({
+    childOrganizationId: f.int({ description: "One organisation of the caller's group." }),
+    from: f.field({ type: "DateTime" }),
+    to: f.field({ type: "DateTime", description: "Inclusive." }),
+    transactionType: f.field({ type: ReportTypeEnum }),
+    search: f.string({ description: "Case-insensitive match on the creator's display name." }),
+  }),
+});
+
+builder.queryField("transactionReport", (t) =>
+  t.field({
+    type: ReportType,
+    description: "The caller's organisation (a master with its children, or itself) as one transaction report, newest first.",
+    errors: { types: [ValidationError, ForbiddenError], directResult: true, union: { name: "TransactionReportResult" } },
+    args: {
+      filter: t.arg({ type: ReportFilterInput }),
+      page: t.arg.int({ defaultValue: 1 }),
+      perPage: t.arg.int({ defaultValue: 10 }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const viewer = requireRole(ctx, REPORT_ROLES, "read organization reports");
+      const filter = args.filter ?? {};
+      const scope = await reportScope(ctx.prisma, viewer.accountId, filter.childOrganizationId);
+      return transactionReport(ctx.prisma, scope, {
+        filter: {
+          from: filter.from ?? null,
+          to: filter.to ?? null,
+          type: filter.transactionType ?? null,
+          search: filter.search ?? null,
+        },
+        page: args.page ?? 1,
+        perPage: args.perPage ?? 10,
+      });
+    },
+  }),
+);
