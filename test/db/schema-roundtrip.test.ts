@@ -207,6 +207,30 @@ describe("schema.prisma and the migration SQL agree", () => {
     });
     expect((await prisma.ledgerEntry.findUniqueOrThrow({ where: { id: reference.id } })).referenceEntryId).toBe(entry.id);
 
+    const rollupRow = await prisma.ledgerDailyRollup.create({
+      data: {
+        walletId: wallet.id,
+        day: at("2026-03-11T00:00:00.000Z"),
+        type: "PAYOUT_FAILED",
+        withPaymentMethod: true,
+        entryCount: 2n,
+        amountSum: -big,
+        feeSum: 25n,
+      },
+    });
+    await roundTrip("LedgerDailyRollup", rollupRow, () =>
+      prisma.ledgerDailyRollup.findUnique({
+        where: {
+          walletId_day_type_withPaymentMethod: {
+            walletId: wallet.id,
+            day: rollupRow.day,
+            type: "PAYOUT_FAILED",
+            withPaymentMethod: true,
+          },
+        },
+      }),
+    );
+
     const record = await prisma.idempotencyRecord.create({
       data: {
         accountId: master.id,

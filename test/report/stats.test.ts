@@ -338,9 +338,25 @@ describe("GET /api/stats/transactions (organisation report)", () => {
           ),
         )
       ).count;
-    // token, account group (2), page rows, sums; with invoices on the page: + invoices, line items, currencies (one batch each)
-    expect(await count("transaction_type=deposit&per_page=100")).toBe(5);
-    expect(await count("per_page=2")).toBe(8);
-    expect(await count("per_page=100")).toBe(8);
+    // token, account group (2), wallets in scope, page rows, sums; with invoices on the page: + invoices, line items, currencies
+    expect(await count("transaction_type=deposit&per_page=100")).toBe(6);
+    expect(await count("per_page=2")).toBe(9);
+    expect(await count("per_page=100")).toBe(9);
+  });
+
+  it("sums read from the daily rollups equal sums scanned from the ledger", async () => {
+    const sums = async (from: string) => {
+      const res = await gql<{ transactionReport: { rowCount: number; sumsByCurrency: unknown[] } }>(
+        url,
+        `query($from: DateTime) { transactionReport(filter: { from: $from }) { ... on TransactionReport { rowCount
+          sumsByCurrency { currencyCode rowCount amountSum feeSum payoutSum paymentSum depositSum withdrawalSum disputeSum payoutOtherSum payoutBalanceSum } } } }`,
+        { token: master.token, variables: { from } },
+      );
+      return res.body.data!.transactionReport;
+    };
+    const fromRollups = await sums("2026-01-01T00:00:00.000Z"); // a whole day: rollups
+    const fromLedger = await sums("2026-01-01T00:00:00.001Z"); // not a whole day: scans the entries
+    expect(fromRollups.rowCount).toBe(10);
+    expect(fromLedger).toEqual(fromRollups);
   });
 });

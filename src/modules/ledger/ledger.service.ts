@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { LedgerEntry, Prisma } from "../../generated/prisma/client.ts";
+import { type LedgerEntry, Prisma } from "../../generated/prisma/client.ts";
 import type { Bucket, LedgerStatus, LedgerType } from "../../generated/prisma/enums.ts";
 import { InsufficientFundsError, NotFoundError } from "../errors.ts";
 
@@ -81,6 +81,7 @@ export async function postMovement(
     data: { ...balances, updatedAt: createdAt },
   });
   const entries = await tx.ledgerEntry.createManyAndReturn({ data: rows });
+  await addToDailyRollups(tx, movement.walletId, entries);
   return { movementId, entries: entries.sort((a, b) => a.id - b.id), balances };
 }
 
@@ -100,4 +101,24 @@ export async function lockWallet(tx: Prisma.TransactionClient, walletId: number)
     },
     now: new Date(row.now),
   };
+}
+
+/** Keeps ledger_daily_rollups (report sums) in step with the visible entries just written. */
+async function addToDailyRollups(tx: Prisma.TransactionClient, walletId: number, entries: LedgerEntry[]): Promise<void> {
+  const visible = entries.filter((e) => e.visible);
+  if (visible.length === 0) return;
+  const values = visible.map(
+    (e) =>
+      Prisma.sql`(CAST(${walletId} AS int), (CAST(${e.createdAt} AS timestamptz) AT TIME ZONE 'UTC')::date, CAST(${e.type} AS "LedgerType"),
+        CAST(${e.paymentMethodId !== null} AS boolean), CAST(1 AS bigint), CAST(${e.amount} AS bigint), CAST(${e.fee} AS bigint))`,
+  );
+  await tx.$executeRaw`
+    INSERT INTO ledger_daily_rollups AS r (wallet_id, day, type, with_payment_method, entry_count, amount_sum, fee_sum)
+    SELECT wallet_id, day, type, with_payment_method, sum(entry_count), sum(amount_sum), sum(fee_sum)
+    FROM (VALUES ${Prisma.join(values)}) AS v(wallet_id, day, type, with_payment_method, entry_count, amount_sum, fee_sum)
+    GROUP BY 1, 2, 3, 4
+    ON CONFLICT (wallet_id, day, type, with_payment_method) DO UPDATE SET
+      entry_count = r.entry_count + EXCLUDED.entry_count,
+      amount_sum = r.amount_sum + EXCLUDED.amount_sum,
+      fee_sum = r.fee_sum + EXCLUDED.fee_sum`;
 }
