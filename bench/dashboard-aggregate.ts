@@ -4,6 +4,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { createApp } from "../src/app.ts";
+import { measure } from "./measure.ts";
 import { openDatabase } from "../src/db/database.ts";
 import { migrate } from "../src/db/migrate.ts";
 import { createLogger } from "../src/logger.ts";
@@ -52,21 +53,8 @@ const aggregate = () =>
     body: "{}",
   }).then((r) => r.json());
 
-async function measure(name: string) {
-  for (let i = 0; i < 20; i++) await aggregate();
-  const samples: number[] = [];
-  for (let i = 0; i < requests; i++) {
-    const start = performance.now();
-    await aggregate();
-    samples.push(performance.now() - start);
-  }
-  samples.sort((a, b) => a - b);
-  const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!.toFixed(2);
-  process.stdout.write(`${name.padEnd(40)} median ${at(0.5)} ms   p95 ${at(0.95)} ms   (${requests} requests)\n`);
-}
-
 process.stdout.write("POST /api/dashboard/summary/aggregate, master + 10 children (5 USD, 5 EUR), 200 products, PostgreSQL\n");
-await measure("0 ledger entries");
+await measure("0 ledger entries", aggregate, { requests });
 
 // Sales as the services write them (hold, product counters, rollups), in bulk.
 const t = performance.now();
@@ -95,7 +83,7 @@ await db.pool.withSession(async (s) => {
   await s.query("ANALYZE");
 });
 process.stderr.write(`inserted ${perChild * children.length} entries in ${Math.round(performance.now() - t)} ms\n`);
-await measure(`${(perChild * children.length).toLocaleString("en")} ledger entries`);
+await measure(`${(perChild * children.length).toLocaleString("en")} ledger entries`, aggregate, { requests });
 const sample = (await aggregate()) as { data: { total_unlocks: number; currency_unified: boolean } };
 process.stdout.write(`check: total_unlocks=${sample.data.total_unlocks}, currency_unified=${sample.data.currency_unified}\n`);
 

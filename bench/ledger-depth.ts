@@ -5,6 +5,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { createApp } from "../src/app.ts";
+import { measure } from "./measure.ts";
 import { openDatabase } from "../src/db/database.ts";
 import { migrate } from "../src/db/migrate.ts";
 import { createLogger } from "../src/logger.ts";
@@ -63,22 +64,9 @@ let deep: string | null = null;
 for (let i = 0; i < 10_000 / 50; i++) deep = (await graphql(deep)).pageInfo.endCursor;
 process.stderr.write(`walked 10,000 entries deep in ${Math.round(performance.now() - t)} ms\n`);
 
-async function measure(name: string, run: () => Promise<unknown>) {
-  for (let i = 0; i < 20; i++) await run(); // warm-up
-  const samples: number[] = [];
-  for (let i = 0; i < requests; i++) {
-    const start = performance.now();
-    await run();
-    samples.push(performance.now() - start);
-  }
-  samples.sort((a, b) => a - b);
-  const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!.toFixed(2);
-  process.stdout.write(`${name.padEnd(44)} median ${at(0.5)} ms   p95 ${at(0.95)} ms   (${requests} requests)\n`);
-}
-
 process.stdout.write(`wallet with ${entries.toLocaleString("en")} ledger entries, PostgreSQL, GraphQL over HTTP, 50 per page\n`);
-await measure("first page", () => graphql(null));
-await measure("page 10,000 entries deep (after: cursor)", () => graphql(deep));
+await measure("first page", () => graphql(null), { requests });
+await measure("page 10,000 entries deep (after: cursor)", () => graphql(deep), { requests });
 const studio = (after: string | null) =>
   fetch(`${base}/api/external/v1/account/wallet/transactions?limit=50${after ? `&after=${encodeURIComponent(after)}` : ""}`, {
     headers,
@@ -86,8 +74,8 @@ const studio = (after: string | null) =>
 let studioCursor: string | null = null;
 for (let i = 0; i < 200; i++)
   studioCursor = ((await studio(studioCursor)) as { pagination: { next_cursor: string } }).pagination.next_cursor;
-await measure("Studio REST feed, first page", () => studio(null));
-await measure("Studio REST feed, 10,000 deep", () => studio(studioCursor));
+await measure("Studio REST feed, first page", () => studio(null), { requests });
+await measure("Studio REST feed, 10,000 deep", () => studio(studioCursor), { requests });
 
 server.close();
 await db.close();

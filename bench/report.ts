@@ -4,6 +4,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { createApp } from "../src/app.ts";
+import { measure } from "./measure.ts";
 import { openDatabase } from "../src/db/database.ts";
 import { migrate } from "../src/db/migrate.ts";
 import { createLogger } from "../src/logger.ts";
@@ -33,7 +34,7 @@ for (let i = 0; i < 10; i++) {
 }
 const { token } = await issueToken(db.prisma, { accountId: master.id });
 
-let t = performance.now();
+const t = performance.now();
 const perChild = Math.floor(entries / children.length);
 await db.pool.withSession(async (s) => {
   for (const child of children) {
@@ -69,29 +70,18 @@ const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const get = (query: string) =>
   fetch(`${base}/api/stats/transactions${query}`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.json());
 
-async function measure(name: string, query: string) {
-  for (let i = 0; i < 5; i++) await get(query);
-  const samples: number[] = [];
-  for (let i = 0; i < requests; i++) {
-    t = performance.now();
-    await get(query);
-    samples.push(performance.now() - t);
-  }
-  samples.sort((a, b) => a - b);
-  const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!.toFixed(1);
-  process.stdout.write(`${name.padEnd(46)} median ${at(0.5)} ms   p95 ${at(0.95)} ms   (${requests} requests)\n`);
-}
+const measurePage = (name: string, query: string) => measure(name, () => get(query), { requests, warmup: 5 });
 
 process.stdout.write(
   `GET /api/stats/transactions, master + 10 children, ${(perChild * 10).toLocaleString("en")} entries, PostgreSQL\n`,
 );
-await measure("page 1 (10 rows) + sums over everything", "");
-await measure("page 500 (10 rows) + sums over everything", "?page=500");
-await measure(
+await measurePage("page 1 (10 rows) + sums over everything", "");
+await measurePage("page 500 (10 rows) + sums over everything", "?page=500");
+await measurePage(
   "page 1, one child, one month, + sums",
   `?child_organization_id=${children[3]!.id}&start_date=01/01/2026&end_date=01/31/2026`,
 );
-await measure("page 1, type filter and name search, + sums", "?transaction_type=withdrawal&search=org%207");
+await measurePage("page 1, type filter and name search, + sums", "?transaction_type=withdrawal&search=org%207");
 const sample = (await get("?page=500")) as { meta: unknown; additional_data: { amount_sum: number } };
 process.stdout.write(`check: meta=${JSON.stringify(sample.meta)} amount_sum=${sample.additional_data.amount_sum}\n`);
 server.close();
