@@ -180,6 +180,19 @@ describe("who may see and combine whose data (authorization matrix over HTTP)", 
     );
   });
 
+  it("unlinking revokes the session tokens the former master obtained for that child", async () => {
+    const [agency, kid] = [await createCreator(db), await createCreator(db)];
+    await link(agency, { token: kid.token });
+    const session = await legacy(url, `/api/user/linked-accounts/${kid.id}/session`, { method: "POST", token: agency.token });
+    const asKid = { ...kid, token: session.body.data.token as string };
+    expect((await summary(asKid)).status).toBe(200);
+    expect((await legacy(url, `/api/user/linked-accounts/${kid.id}`, { method: "DELETE", token: agency.token })).status).toBe(
+      200,
+    );
+    expect(await summary(asKid)).toEqual(UNAUTHENTICATED);
+    expect((await summary(kid)).status).toBe(200); // the child's own token is untouched
+  });
+
   it("allows at most 10 children; unlinking frees a place and only the master can unlink", async () => {
     const agency = await createCreator(db);
     const kids: Actor[] = [];

@@ -33,9 +33,16 @@ async function provenAccount(prisma: PrismaClient, proof: ChildProof): Promise<n
   return account.id;
 }
 
+/** Unlinks a child and revokes every session token its former master obtained for it. */
 export async function unlinkChild(prisma: PrismaClient, masterId: number, childId: number): Promise<void> {
-  const { count } = await prisma.accountGroupMember.deleteMany({ where: { masterId, childId } });
-  if (count === 0) throw new NotFoundError(`Account ${childId} is not linked to this account`);
+  await prisma.$transaction(async (tx) => {
+    const { count } = await tx.accountGroupMember.deleteMany({ where: { masterId, childId } });
+    if (count === 0) throw new NotFoundError(`Account ${childId} is not linked to this account`);
+    await tx.apiToken.updateMany({
+      where: { accountId: childId, issuedById: masterId, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
+  });
 }
 
 /** A token that acts as one of the master's children, recording which master obtained it. */
