@@ -162,6 +162,6 @@ export const reconcileCommand: Command = (args) => {
   return async (db, io) => {
     const report = await reconcile(db.prisma);
     io.out(formatReconcileReport(report));
-    return report.mismatches.length === 0 ? 0 : 1;
+    return report.mismatches.length === 0 && report.rollupMismatches.length === 0 ? 0 : 1;
   };
 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type EntryLine, postMovement } from "../../src/modules/ledger/ledger.service.ts";
-import { reconcile } from "../../src/modules/ledger/reconcile.ts";
+import { formatReconcileReport, reconcile } from "../../src/modules/ledger/reconcile.ts";
 import { InsufficientFundsError } from "../../src/modules/errors.ts";
 import { testDatabase } from "../helpers/db.ts";
 import { createCreator } from "../helpers/factories.ts";
@@ -40,7 +40,11 @@ describe("postMovement, the primitive every money movement uses", () => {
     expect(balances).toEqual({ available: 400n, hold: 0n, pending: 600n, referralRevenue: 0n });
     const wallet = await db.prisma.wallet.findUniqueOrThrow({ where: { id: walletId } });
     expect([wallet.available, wallet.hold, wallet.pending]).toEqual([400n, 0n, 600n]);
-    expect(await reconcile(db.prisma, { walletIds: [walletId] })).toEqual({ walletsChecked: 1, mismatches: [] });
+    expect(await reconcile(db.prisma, { walletIds: [walletId] })).toEqual({
+      walletsChecked: 1,
+      mismatches: [],
+      rollupMismatches: [],
+    });
   });
 
   it("refuses a line that would take a bucket below zero and writes nothing", async () => {
@@ -76,7 +80,11 @@ describe("postMovement, the primitive every money movement uses", () => {
       (e) => e.balanceAfter,
     );
     expect(balances).toEqual([100n, 90n, 80n, 70n, 60n, 50n, 40n, 30n, 20n, 10n, 0n]);
-    expect(await reconcile(db.prisma, { walletIds: [walletId] })).toEqual({ walletsChecked: 1, mismatches: [] });
+    expect(await reconcile(db.prisma, { walletIds: [walletId] })).toEqual({
+      walletsChecked: 1,
+      mismatches: [],
+      rollupMismatches: [],
+    });
   });
 
   it("reconcile reports every corrupted bucket of the wallets it is asked about", async () => {
@@ -91,6 +99,24 @@ describe("postMovement, the primitive every money movement uses", () => {
         { walletId, accountId, email, bucket: "available", wallet: 499n, ledger: 500n },
         { walletId, accountId, email, bucket: "pending", wallet: 7n, ledger: 0n },
       ],
+      rollupMismatches: [],
     });
+  });
+
+  it("reconcile also checks the daily report rollups against the entries they summarise", async () => {
+    const db = await testDatabase();
+    const { walletId } = await createCreator(db);
+    await db.prisma.$transaction((tx) =>
+      postMovement(tx, { walletId, at: new Date("2026-03-04T10:00:00Z"), lines: [deposit(250n)] }),
+    );
+    expect((await reconcile(db.prisma, { walletIds: [walletId] })).rollupMismatches).toEqual([]);
+    await db.prisma.ledgerDailyRollup.updateMany({ where: { walletId }, data: { amountSum: 240n } });
+    const report = await reconcile(db.prisma, { walletIds: [walletId] });
+    expect(report.rollupMismatches).toEqual([
+      { walletId, day: "2026-03-04", type: "DEPOSIT", rollupCount: 1n, ledgerCount: 1n, rollupSum: 240n, ledgerSum: 250n },
+    ]);
+    expect(formatReconcileReport(report)).toContain(
+      `wallet ${walletId} 2026-03-04 DEPOSIT: rollup says 1 entries / 240, ledger has 1 entries / 250`,
+    );
   });
 });

@@ -38,7 +38,11 @@ describe("concurrent and repeated money requests", () => {
     expect(payouts.map((p) => [p.amount, p.status])).toEqual([[123_456n, "REQUESTED"]]);
     const wallet = await db.prisma.wallet.findUniqueOrThrow({ where: { id: creator.walletId } });
     expect([wallet.available, wallet.pending]).toEqual([0n, 123_456n]);
-    expect(await reconcile(db.prisma, { walletIds: [creator.walletId] })).toEqual({ walletsChecked: 1, mismatches: [] });
+    expect(await reconcile(db.prisma, { walletIds: [creator.walletId] })).toEqual({
+      walletsChecked: 1,
+      mismatches: [],
+      rollupMismatches: [],
+    });
   });
 
   it("replays the first result for the same Idempotency-Key, sequentially", async () => {
