@@ -12,7 +12,8 @@ Commands:
   hold-release [--days <n>] [--account <id>]
                                   move sales older than the hold period (HOLD_PERIOD_DAYS,
                                   default 7) from hold to available; safe to repeat
-  reconcile                       check every wallet bucket against its ledger entries
+  reconcile                       check every wallet bucket (and the daily report rollups)
+                                  against the ledger entries
                                   (exit code 1 and a report on any mismatch)
 
 The database is chosen like the server's: DATABASE_URL, or the embedded one under DATA_DIR.
