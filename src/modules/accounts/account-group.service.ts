@@ -1,4 +1,4 @@
-import type { Prisma } from "../../generated/prisma/client.ts";
+import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
 
 export const MAX_CHILDREN_PER_MASTER = 10;
@@ -26,3 +26,27 @@ export async function linkChild(tx: Prisma.TransactionClient, link: { masterId: 
   }
   await tx.accountGroupMember.create({ data: { masterId, childId } });
 }
+
+export type AccountGroupInfo = {
+  role: "STANDALONE" | "MASTER" | "CHILD";
+  masterId: number | null;
+  linkedAccountIds: number[];
+};
+
+/** What the seed's clients expect after login: the account's place in an agency group. */
+export async function accountGroupOf(
+  prisma: Pick<PrismaClient, "accountGroupMember"> | Prisma.TransactionClient,
+  accountId: number,
+): Promise<AccountGroupInfo> {
+  const [asChild, children] = [
+    await prisma.accountGroupMember.findUnique({ where: { childId: accountId } }),
+    await prisma.accountGroupMember.findMany({ where: { masterId: accountId }, orderBy: { childId: "asc" } }),
+  ];
+  if (asChild) return { role: "CHILD", masterId: asChild.masterId, linkedAccountIds: [] };
+  if (children.length > 0) return { role: "MASTER", masterId: null, linkedAccountIds: children.map((c) => c.childId) };
+  return { role: "STANDALONE", masterId: null, linkedAccountIds: [] };
+}
+
+/** The accounts an account may combine: a master and its children, anyone else only itself. */
+export const groupMembers = (accountId: number, group: AccountGroupInfo): number[] =>
+  group.role === "MASTER" ? [accountId, ...group.linkedAccountIds] : [accountId];

@@ -1,7 +1,7 @@
 import { builder } from "../../graphql/builder.ts";
 import { CREATOR_WRITE_ROLES, requireRole } from "../../graphql/authorize.ts";
 import { ConflictError, ForbiddenError, InvalidCredentialsError, NotFoundError, ValidationError } from "../errors.ts";
-import { accountGroupOf } from "./login.service.ts";
+import { accountGroupOf } from "./account-group.service.ts";
 import { childSession, linkProvenChild, unlinkChild } from "./linked-accounts.service.ts";
 import { AccountGroupType, SessionType } from "./session.graphql.ts";
 

@@ -46,23 +46,3 @@ export async function loginBatch(prisma: PrismaClient, rows: Credentials[]): Pro
   }
   return results;
 }
-
-export type AccountGroupInfo = {
-  role: "STANDALONE" | "MASTER" | "CHILD";
-  masterId: number | null;
-  linkedAccountIds: number[];
-};
-
-/** What the seed's clients expect after login: the account's place in an agency group. */
-export async function accountGroupOf(
-  prisma: Pick<PrismaClient, "accountGroupMember">,
-  accountId: number,
-): Promise<AccountGroupInfo> {
-  const [asChild, children] = [
-    await prisma.accountGroupMember.findUnique({ where: { childId: accountId } }),
-    await prisma.accountGroupMember.findMany({ where: { masterId: accountId }, orderBy: { childId: "asc" } }),
-  ];
-  if (asChild) return { role: "CHILD", masterId: asChild.masterId, linkedAccountIds: [] };
-  if (children.length > 0) return { role: "MASTER", masterId: null, linkedAccountIds: children.map((c) => c.childId) };
-  return { role: "STANDALONE", masterId: null, linkedAccountIds: [] };
-}

@@ -7,7 +7,8 @@ import {
   ValidationError,
 } from "../errors.ts";
 import { AccountType, Viewer } from "../viewer/viewer.graphql.ts";
-import { accountGroupOf, type AccountGroupInfo, login, loginBatch } from "./login.service.ts";
+import { accountGroupOf, type AccountGroupInfo } from "./account-group.service.ts";
+import { login, loginBatch } from "./login.service.ts";
 import { register } from "./registration.service.ts";
 
 const AccountGroupRoleEnum = builder.enumType("AccountGroupRole", { values: ["STANDALONE", "MASTER", "CHILD"] as const });

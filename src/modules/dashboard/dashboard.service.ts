@@ -1,5 +1,5 @@
 import { Prisma, type PrismaClient } from "../../generated/prisma/client.ts";
-import { accountGroupOf } from "../accounts/login.service.ts";
+import { accountGroupOf, groupMembers } from "../accounts/account-group.service.ts";
 import { ForbiddenError } from "../errors.ts";
 
 export type Buckets = { available: bigint; hold: bigint; pending: bigint; total: bigint };
@@ -49,7 +49,7 @@ export const CHILD_CANNOT_AGGREGATE = "Child accounts cannot aggregate other acc
 export async function aggregateScope(prisma: PrismaClient, viewerId: number, sentAdditionalTokens: boolean): Promise<number[]> {
   const group = await accountGroupOf(prisma, viewerId);
   if (group.role === "CHILD" && sentAdditionalTokens) throw new ForbiddenError(CHILD_CANNOT_AGGREGATE);
-  return group.role === "MASTER" ? [viewerId, ...group.linkedAccountIds] : [viewerId];
+  return groupMembers(viewerId, group);
 }
 
 /** unlocks / clicks as a decimal string with 4 places, rounded half up; "0" without clicks. */

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { parseInput } from "../accounts/account.service.ts";
-import { accountGroupOf } from "../accounts/login.service.ts";
+import { accountGroupOf, groupMembers } from "../accounts/account-group.service.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
 import { lockWallet, postMovement } from "../ledger/ledger.service.ts";
 import { idempotent } from "../wallet/idempotency.service.ts";
@@ -45,8 +45,7 @@ export async function createPaidInvoice(
       select: { id: true, currencyId: true, role: true },
     });
     if (!org || org.role !== "CREATOR") throw new NotFoundError(`Organization ${input.organizationId} does not exist`);
-    const group = await accountGroupOf(tx as unknown as PrismaClient, org.id);
-    const members = new Set([org.id, ...(group.role === "MASTER" ? group.linkedAccountIds : [])]);
+    const members = new Set(groupMembers(org.id, await accountGroupOf(tx, org.id)));
     const wallets = await tx.wallet.findMany({ where: { accountId: { in: input.lineItems.map((l) => l.accountId) } } });
     input.lineItems.forEach((line, i) => {
       const wallet = wallets.find((w) => w.accountId === line.accountId);

@@ -1,6 +1,6 @@
 import { Prisma, type PrismaClient } from "../../generated/prisma/client.ts";
 import type { LedgerType } from "../../generated/prisma/enums.ts";
-import { accountGroupOf } from "../accounts/login.service.ts";
+import { accountGroupOf, groupMembers } from "../accounts/account-group.service.ts";
 import { ValidationError } from "../errors.ts";
 import { REPORT_TYPES, REPORTED_LEDGER_TYPES, type ReportType } from "./report-types.ts";
 
@@ -75,7 +75,7 @@ export async function reportScope(
   childOrganizationId?: number | null,
 ): Promise<number[]> {
   const group = await accountGroupOf(prisma, viewerId);
-  const members = group.role === "MASTER" ? [viewerId, ...group.linkedAccountIds] : [viewerId];
+  const members = groupMembers(viewerId, group);
   if (childOrganizationId == null) return members;
   if (!members.includes(childOrganizationId)) {
     throw ValidationError.field("child_organization_id", "is not an organization of your group");
