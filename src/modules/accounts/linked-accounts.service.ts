@@ -1,7 +1,7 @@
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { InvalidCredentialsError, NotFoundError, ValidationError } from "../errors.ts";
 import { linkChild } from "./account-group.service.ts";
-import { verifyPassword, DUMMY_PASSWORD_HASH } from "./password.ts";
+import { verifyCredentials } from "./login.service.ts";
 import { checkToken, type IssuedToken, issueToken } from "./token.service.ts";
 
 /** How a master proves it controls the account it links: the child's credentials or a token of it. */
@@ -24,13 +24,7 @@ async function provenAccount(prisma: PrismaClient, proof: ChildProof): Promise<n
   }
   if (!proof.email || !proof.password)
     throw ValidationError.field("email", "is required (with password), or send a token of the account");
-  const account = await prisma.account.findUnique({
-    where: { email: proof.email.trim().toLowerCase() },
-    select: { id: true, passwordHash: true, role: true },
-  });
-  const ok = await verifyPassword(proof.password, account?.passwordHash ?? DUMMY_PASSWORD_HASH);
-  if (!account || !account.passwordHash || !ok || account.role !== "CREATOR") throw new InvalidCredentialsError();
-  return account.id;
+  return verifyCredentials(prisma, proof.email, proof.password);
 }
 
 /** Unlinks a child and revokes every session token its former master obtained for it. */

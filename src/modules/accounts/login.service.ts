@@ -20,13 +20,19 @@ export const MAX_BATCH_LOGINS = 10;
  */
 export async function login(prisma: PrismaClient, raw: Credentials): Promise<LoggedIn> {
   const input = parseInput(Credentials, raw);
+  const accountId = await verifyCredentials(prisma, input.email, input.password);
+  return { accountId, token: await issueToken(prisma, { accountId, name: "login" }) };
+}
+
+/** The creator account these credentials open, or InvalidCredentialsError (same work either way). */
+export async function verifyCredentials(prisma: Pick<PrismaClient, "account">, email: string, password: string): Promise<number> {
   const account = await prisma.account.findUnique({
-    where: { email: input.email.toLowerCase() },
+    where: { email: email.trim().toLowerCase() },
     select: { id: true, passwordHash: true, role: true },
   });
-  const ok = await verifyPassword(input.password, account?.passwordHash ?? DUMMY_PASSWORD_HASH);
+  const ok = await verifyPassword(password, account?.passwordHash ?? DUMMY_PASSWORD_HASH);
   if (!account || !account.passwordHash || !ok || account.role !== "CREATOR") throw new InvalidCredentialsError();
-  return { accountId: account.id, token: await issueToken(prisma, { accountId: account.id, name: "login" }) };
+  return account.id;
 }
 
 export type BatchRow = { email: string } & ({ ok: true; result: LoggedIn } | { ok: false; error: DomainError });
