@@ -28,7 +28,8 @@ builder.objectType(DomainError, {
   name: "BaseError",
   description: "A domain failure without a more specific type.",
   interfaces: [ErrorInterface],
-  isTypeOf: (value) => value instanceof DomainError && !SPECIFIC.some((cls) => value instanceof cls),
+  // Only errors thrown as the base class itself; every subclass has its own type below.
+  isTypeOf: (value) => value instanceof DomainError && Object.getPrototypeOf(value) === DomainError.prototype,
 });
 
 const FieldError = builder.objectRef<{ field: string; message: string }>("FieldError").implement({
@@ -102,18 +103,3 @@ builder.objectType(InvalidCursorError, {
   isTypeOf: (value) => value instanceof InvalidCursorError,
   fields: (t) => ({ reason: t.exposeString("reason"), argument: t.exposeString("argument") }),
 });
-
-const SPECIFIC = [
-  ValidationError,
-  NotFoundError,
-  ConflictError,
-  ForbiddenError,
-  InsufficientFundsError,
-  NoAvailableFundsError,
-  IdempotencyConflictError,
-  InvalidCursorError,
-  InviteNotFoundError,
-  InvalidCredentialsError,
-  EmailTakenError,
-  CurrencyMismatchError,
-];
