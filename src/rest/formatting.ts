@@ -1,3 +1,5 @@
+import { decimalText } from "../modules/decimal.ts";
+
 /** "2026-04-20 10:15:00" in UTC: the legacy apps' created_at. */
 export function legacyTimestamp(iso: string): string {
   return iso.slice(0, 19).replace("T", " ");
@@ -15,13 +17,7 @@ export const unixSeconds = (iso: string): number => Math.floor(Date.parse(iso) /
  * (12345 cents -> 123.45): the decimal is built as text, never by floating-point division.
  */
 export function unitsFromMinor(minor: number, minorUnits: number): number {
-  const negative = minor < 0;
-  const digits = Math.abs(minor)
-    .toString()
-    .padStart(minorUnits + 1, "0");
-  const whole = digits.slice(0, digits.length - minorUnits);
-  const fraction = digits.slice(digits.length - minorUnits).replace(/0+$/, "");
-  return Number(`${negative ? "-" : ""}${whole}${fraction ? `.${fraction}` : ""}`);
+  return Number(decimalText(BigInt(minor), minorUnits));
 }
 
 /** "sale", "affiliate_earning": the legacy apps' lower-case transaction types. */

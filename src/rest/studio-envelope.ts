@@ -4,6 +4,9 @@ import { json } from "./legacy-envelope.ts";
 export const studioError = (status: number, error: string, message: string, details?: Record<string, string[]>): Response =>
   json(status, { success: false, error, message, ...(details ? { details } : {}) });
 
+/** The Studio API's message for every 422 (the codes in `details` say what was wrong). */
+export const VALIDATION_MESSAGE = "The given data was invalid.";
+
 export const studioServerError = (): Response => studioError(500, "server_error", "Server error");
 
 export const STUDIO_AUTH_MESSAGES = {

@@ -1,6 +1,6 @@
 import { LEGACY_SERVER_ERROR, LEGACY_UNAUTHENTICATED, json, legacyError } from "./legacy-envelope.ts";
 import type { RouteParamError } from "./route.ts";
-import { STUDIO_AUTH_MESSAGES, studioError, studioServerError } from "./studio-envelope.ts";
+import { STUDIO_AUTH_MESSAGES, studioError, studioServerError, VALIDATION_MESSAGE } from "./studio-envelope.ts";
 
 type Reason = keyof typeof STUDIO_AUTH_MESSAGES;
 
@@ -26,7 +26,7 @@ export const SURFACES = {
   },
   studio: {
     unauthenticated: (reason) => studioError(401, reason, STUDIO_AUTH_MESSAGES[reason]),
-    invalid: (err) => studioError(422, "validation_failed", "The given data was invalid.", err.details),
+    invalid: (err) => studioError(422, "validation_failed", VALIDATION_MESSAGE, err.details),
     notFound: () => studioError(404, "not_found", "Not found."),
     methodNotAllowed: (allow) => studioError(405, "method_not_allowed", `Use ${allow}.`),
     serverError: studioServerError,

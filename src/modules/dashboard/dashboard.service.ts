@@ -1,5 +1,6 @@
 import { Prisma, type PrismaClient } from "../../generated/prisma/client.ts";
 import { accountGroupOf, groupMembers } from "../accounts/account-group.service.ts";
+import { decimalText } from "../decimal.ts";
 import { ForbiddenError } from "../errors.ts";
 
 export type Buckets = { available: bigint; hold: bigint; pending: bigint; total: bigint };
@@ -56,9 +57,7 @@ export async function aggregateScope(prisma: PrismaClient, viewerId: number, sen
 export function conversionRate(unlocks: bigint, clicks: bigint): string {
   if (clicks <= 0n) return "0";
   const scaled = (unlocks * 20_000n + clicks) / (2n * clicks); // round half up at 4 decimals
-  const whole = scaled / 10_000n;
-  const fraction = (scaled % 10_000n).toString().padStart(4, "0").replace(/0+$/, "");
-  return fraction ? `${whole}.${fraction}` : `${whole}`;
+  return decimalText(scaled, 4);
 }
 
 /**

@@ -1,8 +1,8 @@
-/** "-$12.50": a currency-aware rendering of minor units, built from the integer (no floats). */
+import { decimalParts } from "../decimal.ts";
+
+/** "-$1,234.50": a currency-aware rendering of minor units, built from the integer (no floats). */
 export function formatMoney(minor: bigint, currency: { symbol: string; minorUnits: number }): string {
-  const negative = minor < 0n;
-  const digits = (negative ? -minor : minor).toString().padStart(currency.minorUnits + 1, "0");
-  const whole = digits.slice(0, digits.length - currency.minorUnits).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  const fraction = currency.minorUnits > 0 ? `.${digits.slice(digits.length - currency.minorUnits)}` : "";
-  return `${negative ? "-" : ""}${currency.symbol}${whole}${fraction}`;
+  const { negative, whole, fraction } = decimalParts(minor, currency.minorUnits);
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${negative ? "-" : ""}${currency.symbol}${grouped}${fraction ? `.${fraction}` : ""}`;
 }

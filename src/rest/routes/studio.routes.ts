@@ -3,11 +3,10 @@ import { isoWithOffset, unitsFromMinor, unixSeconds } from "../formatting.ts";
 import { json } from "../legacy-envelope.ts";
 import { intParam } from "../query-params.ts";
 import { type Route, RouteParamError, route } from "../route.ts";
-import { studioError } from "../studio-envelope.ts";
+import { studioError, VALIDATION_MESSAGE } from "../studio-envelope.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-export const VALIDATION_MESSAGE = "The given data was invalid.";
 
 /** `YYYY-MM-DD` as a UTC day; null when malformed or not a real date. */
 function utcDay(value: string): Date | null {
