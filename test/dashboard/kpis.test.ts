@@ -219,8 +219,8 @@ describe("dashboard KPIs (pre-aggregated on write)", () => {
       ).count;
     const quiet = await agencyWith(0);
     const busy = await agencyWith(6);
-    // token, account group (2), wallets, rollups, top products
-    expect(await statements(quiet)).toBe(6);
-    expect(await statements(busy)).toBe(6);
+    // token, account group, wallets, rollups, top products
+    expect(await statements(quiet)).toBe(5);
+    expect(await statements(busy)).toBe(5);
   });
 });

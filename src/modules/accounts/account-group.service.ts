@@ -38,10 +38,13 @@ export async function accountGroupOf(
   prisma: Pick<PrismaClient, "accountGroupMember"> | Prisma.TransactionClient,
   accountId: number,
 ): Promise<AccountGroupInfo> {
-  const [asChild, children] = [
-    await prisma.accountGroupMember.findUnique({ where: { childId: accountId } }),
-    await prisma.accountGroupMember.findMany({ where: { masterId: accountId }, orderBy: { childId: "asc" } }),
-  ];
+  // One query for both directions: the account as a child, and the account's children.
+  const links = await prisma.accountGroupMember.findMany({
+    where: { OR: [{ childId: accountId }, { masterId: accountId }] },
+    orderBy: { childId: "asc" },
+  });
+  const asChild = links.find((l) => l.childId === accountId);
+  const children = links.filter((l) => l.masterId === accountId);
   if (asChild) return { role: "CHILD", masterId: asChild.masterId, linkedAccountIds: [] };
   if (children.length > 0) return { role: "MASTER", masterId: null, linkedAccountIds: children.map((c) => c.childId) };
   return { role: "STANDALONE", masterId: null, linkedAccountIds: [] };
