@@ -1,11 +1,12 @@
 import SchemaBuilder from "@pothos/core";
 import ErrorsPlugin from "@pothos/plugin-errors";
 import PrismaPlugin from "@pothos/plugin-prisma";
-import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
+import ScopeAuthPlugin, { type AuthFailure } from "@pothos/plugin-scope-auth";
 import { DateTimeResolver, SafeIntResolver } from "graphql-scalars";
 import type PrismaTypes from "../generated/pothos-prisma-types.ts";
 import { getDatamodel } from "../generated/pothos-prisma-types.ts";
-import { DomainError } from "../modules/errors.ts";
+import { type Capability, deniedMessage, may } from "../modules/accounts/permissions.ts";
+import { DomainError, ForbiddenError } from "../modules/errors.ts";
 import type { GraphQLContext } from "./context.ts";
 import { AUTH_REQUIRED, unauthenticated } from "./http-errors.ts";
 
@@ -17,18 +18,23 @@ export const builder = new SchemaBuilder<{
     DateTime: { Input: Date; Output: Date };
     SafeInt: { Input: number; Output: number };
   };
-  AuthScopes: { authenticated: boolean; creator: boolean; service: boolean };
+  AuthScopes: { authenticated: boolean; can: Capability };
   DefaultFieldNullability: false;
 }>({
   defaultFieldNullability: false,
-  plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin],
+  // Errors before scope-auth: a refused capability becomes the field's typed ForbiddenError
+  // where the field declares one (REST maps it to 403).
+  plugins: [ErrorsPlugin, ScopeAuthPlugin, PrismaPlugin],
   scopeAuth: {
     authScopes: (ctx) => ({
       authenticated: ctx.viewer !== null,
-      creator: ctx.viewer !== null && ctx.viewer.role !== "SERVICE",
-      service: ctx.viewer?.role === "SERVICE",
+      can: (capability) => ctx.viewer !== null && may(ctx.viewer.role, capability),
     }),
-    unauthorizedError: (_parent, ctx) => (ctx.viewer === null ? unauthenticated(AUTH_REQUIRED) : new ForbiddenGraphQLError()),
+    unauthorizedError: (_parent, ctx, _info, result) => {
+      if (ctx.viewer === null) return unauthenticated(AUTH_REQUIRED);
+      const capability = refusedCapability(result.failure);
+      return new ForbiddenError(capability ? deniedMessage(ctx.viewer.role, capability) : "This token may not use this field");
+    },
   },
   errors: { defaultTypes: [DomainError] },
   prisma: {
@@ -40,13 +46,19 @@ export const builder = new SchemaBuilder<{
   },
 });
 
-class ForbiddenGraphQLError extends Error {
-  constructor() {
-    super("This token's role may not use this field");
-  }
-}
-
 builder.queryType({});
 builder.mutationType({});
 builder.addScalarType("DateTime", DateTimeResolver);
 builder.addScalarType("SafeInt", SafeIntResolver);
+
+/** The capability a scope check refused (scope maps fail as "any of" with the single `can` inside). */
+function refusedCapability(failure: AuthFailure): Capability | null {
+  if (failure.kind === "AuthScope") return failure.scope === "can" ? (failure.parameter as Capability) : null;
+  if ("failures" in failure) {
+    for (const inner of failure.failures) {
+      const found = refusedCapability(inner);
+      if (found) return found;
+    }
+  }
+  return null;
+}

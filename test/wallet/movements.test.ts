@@ -274,7 +274,7 @@ describe("money movements through GraphQL", () => {
       { token: creator.token },
     );
     expect(asCreator.body.data).toEqual({
-      recordSale: { __typename: "ForbiddenError", message: "A OWNER token may not record sales" },
+      recordSale: { __typename: "ForbiddenError", message: "An OWNER token may not record money movements" },
     });
     const anonymous = await gql(url, `mutation { releaseHolds { __typename } }`);
     expect(anonymous.status).toBe(401);

@@ -1,5 +1,5 @@
 import { builder } from "../../graphql/builder.ts";
-import { CREATOR_WRITE_ROLES, requireRole } from "../../graphql/authorize.ts";
+import { credentialThrottle } from "../../limits/credential-throttle.ts";
 import { ConflictError, ForbiddenError, InvalidCredentialsError, NotFoundError, ValidationError } from "../errors.ts";
 import { accountGroupOf } from "./account-group.service.ts";
 import { childSession, linkProvenChild, unlinkChild } from "./linked-accounts.service.ts";
@@ -18,13 +18,14 @@ const errors = (name: string, types: (new (...args: never[]) => Error)[]) => ({
 
 builder.mutationField("linkAccount", (t) =>
   t.field({
+    authScopes: { can: "group.manage" },
     type: AccountGroupType,
     description: "Link an account you control as a child of yours (at most 10; a child has one master).",
     errors: errors("LinkAccount", [InvalidCredentialsError, ConflictError, NotFoundError]),
     args: { input: t.arg({ type: LinkAccountInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const viewer = requireRole(ctx, CREATOR_WRITE_ROLES, "link accounts");
-      await linkProvenChild(ctx.prisma, viewer.accountId, input);
+      const viewer = ctx.viewer!;
+      await linkProvenChild(ctx.prisma, viewer.accountId, input, credentialThrottle(ctx));
       return accountGroupOf(ctx.prisma, viewer.accountId);
     },
   }),
@@ -32,11 +33,12 @@ builder.mutationField("linkAccount", (t) =>
 
 builder.mutationField("unlinkAccount", (t) =>
   t.field({
+    authScopes: { can: "group.manage" },
     type: AccountGroupType,
     errors: errors("UnlinkAccount", [NotFoundError]),
     args: { childId: t.arg.int({ required: true }) },
     resolve: async (_root, { childId }, ctx) => {
-      const viewer = requireRole(ctx, CREATOR_WRITE_ROLES, "unlink accounts");
+      const viewer = ctx.viewer!;
       await unlinkChild(ctx.prisma, viewer.accountId, childId);
       return accountGroupOf(ctx.prisma, viewer.accountId);
     },
@@ -45,12 +47,13 @@ builder.mutationField("unlinkAccount", (t) =>
 
 builder.mutationField("createChildSession", (t) =>
   t.field({
+    authScopes: { can: "group.manage" },
     type: SessionType,
     description: "A token acting as one of your linked children (recorded as issued by you).",
     errors: errors("CreateChildSession", [NotFoundError]),
     args: { childId: t.arg.int({ required: true }) },
     resolve: async (_root, { childId }, ctx) => {
-      const viewer = requireRole(ctx, CREATOR_WRITE_ROLES, "open child sessions");
+      const viewer = ctx.viewer!;
       const session = await childSession(ctx.prisma, viewer.accountId, childId);
       return { accountId: session.accountId, token: session.token };
     },

@@ -1,30 +1,37 @@
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { InvalidCredentialsError, NotFoundError, ValidationError } from "../errors.ts";
 import { linkChild } from "./account-group.service.ts";
-import { verifyCredentials } from "./login.service.ts";
+import { type CredentialThrottle, verifyCredentials } from "./login.service.ts";
+import { PROOF_OF_CONTROL_ROLES } from "./permissions.ts";
 import { checkToken, type IssuedToken, issueToken } from "./token.service.ts";
 
 /** How a master proves it controls the account it links: the child's credentials or a token of it. */
 export type ChildProof = { email?: string | null; password?: string | null; token?: string | null };
 
 /** Links the proven account as a child of masterId (at most 10; the rules live in linkChild). */
-export async function linkProvenChild(prisma: PrismaClient, masterId: number, proof: ChildProof): Promise<{ childId: number }> {
-  const childId = await provenAccount(prisma, proof);
+export async function linkProvenChild(
+  prisma: PrismaClient,
+  masterId: number,
+  proof: ChildProof,
+  throttle?: CredentialThrottle,
+): Promise<{ childId: number }> {
+  const childId = await provenAccount(prisma, proof, throttle);
   if (childId === masterId) throw ValidationError.field("account", "must not be your own account");
   await prisma.$transaction((tx) => linkChild(tx, { masterId, childId }));
   return { childId };
 }
 
-async function provenAccount(prisma: PrismaClient, proof: ChildProof): Promise<number> {
+async function provenAccount(prisma: PrismaClient, proof: ChildProof, throttle?: CredentialThrottle): Promise<number> {
   if (proof.token) {
     if (proof.email || proof.password) throw ValidationError.field("token", "send either token or email and password");
     const check = await checkToken(prisma, proof.token);
-    if (!check.ok || check.role === "VIEWER" || check.role === "SERVICE") throw new InvalidCredentialsError();
+    // Only a token that could manage the account itself proves control of it (OWNER or ADMIN).
+    if (!check.ok || !PROOF_OF_CONTROL_ROLES.includes(check.role)) throw new InvalidCredentialsError();
     return check.accountId;
   }
   if (!proof.email || !proof.password)
     throw ValidationError.field("email", "is required (with password), or send a token of the account");
-  return verifyCredentials(prisma, proof.email, proof.password);
+  return verifyCredentials(prisma, proof.email, proof.password, throttle);
 }
 
 /** Unlinks a child and revokes every session token its former master obtained for it. */

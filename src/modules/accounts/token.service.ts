@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import type { TokenRole } from "../../generated/prisma/enums.ts";
-import { NotFoundError, ValidationError } from "../errors.ts";
+import { ForbiddenError, NotFoundError, ValidationError } from "../errors.ts";
+import { deniedMessage, may } from "./permissions.ts";
 
 /** Tokens look like `wgw_<43 base64url chars>`: 256 random bits, shown once. */
 const TOKEN_PREFIX = "wgw_";
@@ -46,6 +47,22 @@ export async function revokeToken(prisma: Pick<PrismaClient, "apiToken">, tokenI
   if (row.revokedAt) return { alreadyRevoked: true };
   await prisma.apiToken.update({ where: { id: tokenId }, data: { revokedAt: new Date() } });
   return { alreadyRevoked: false };
+}
+
+/**
+ * The revocation rule: a token may always revoke itself; revoking another token of the same
+ * account takes the tokens.revokeAny capability; another account's token answers like a missing one.
+ */
+export async function revokeAccountToken(
+  prisma: Pick<PrismaClient, "apiToken">,
+  by: { accountId: number; tokenId: number; role: TokenRole },
+  tokenId: number,
+): Promise<{ alreadyRevoked: boolean }> {
+  const owned = await prisma.apiToken.findFirst({ where: { id: tokenId, accountId: by.accountId }, select: { id: true } });
+  if (!owned) throw new NotFoundError(`Token ${tokenId} does not exist`);
+  if (tokenId !== by.tokenId && !may(by.role, "tokens.revokeAny"))
+    throw new ForbiddenError(deniedMessage(by.role, "tokens.revokeAny"));
+  return revokeToken(prisma, tokenId);
 }
 
 export type TokenCheck =

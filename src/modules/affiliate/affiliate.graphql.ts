@@ -4,7 +4,7 @@ import { InvalidCursorError, ValidationError } from "../errors.ts";
 import { ledgerConnection } from "../ledger/ledger-query.ts";
 import { LedgerConnectionType, LedgerOrderEnum } from "../ledger/ledger.graphql.ts";
 import { Viewer } from "../viewer/viewer.graphql.ts";
-import { invitationFor, invitationUrl } from "./invitation.service.ts";
+import { findInvitation, invitationFor, invitationUrl } from "./invitation.service.ts";
 import { type InvitedPage, invitedPage } from "./referral.service.ts";
 
 const feePercentage = (bps: number) => (bps / 100).toFixed(2).replace(/\.?0+$/, "");
@@ -71,26 +71,16 @@ const Affiliate = builder.objectRef<{ accountId: number }>("Affiliate").implemen
     }),
     invitation: t.prismaField({
       type: "AffiliateInvitation",
+      nullable: true,
       description:
-        "The invitation for this fee (default: the platform's default fee), created on first request and reused after.",
+        "The invitation for this fee (default: the platform's default fee), or null until `createInvitation` made one. Never writes.",
       errors: { types: [ValidationError], directResult: true, union: { name: "AffiliateInvitationResult" } },
       args: { feeBasisPoints: t.arg.int({ description: "0..1000 (10 % at most)." }) },
       resolve: async (query, a, args, ctx) => {
-        const { id } = await invitationFor(ctx.prisma, a.accountId, args.feeBasisPoints);
+        const found = await findInvitation(ctx.prisma, a.accountId, args.feeBasisPoints);
         // Re-read with Pothos' selection so relation counts (registrations) come in the same query.
-        return ctx.prisma.affiliateInvitation.findUniqueOrThrow({ ...query, where: { id } });
+        return found ? ctx.prisma.affiliateInvitation.findUniqueOrThrow({ ...query, where: { id: found.id } }) : null;
       },
-    }),
-    invitationCode: t.string({
-      description: "Just the code of `invitation` (the same invitation).",
-      errors: {
-        types: [ValidationError],
-        union: { name: "AffiliateInvitationCodeResult" },
-        result: { name: "AffiliateInvitationCodePayload" },
-        dataField: { name: "code" },
-      },
-      args: { feeBasisPoints: t.arg.int() },
-      resolve: async (a, args, ctx) => (await invitationFor(ctx.prisma, a.accountId, args.feeBasisPoints)).code,
     }),
     invited: t.field({
       type: InvitedConnection,
@@ -122,5 +112,35 @@ const Affiliate = builder.objectRef<{ accountId: number }>("Affiliate").implemen
 });
 
 builder.objectField(Viewer, "affiliate", (t) =>
-  t.field({ type: Affiliate, resolve: (viewer) => ({ accountId: viewer.accountId }) }),
+  t.field({ type: Affiliate, authScopes: { can: "affiliate.read" }, resolve: (viewer) => ({ accountId: viewer.accountId }) }),
+);
+
+const CreateInvitationPayload = builder.objectRef<{ id: number }>("CreateInvitationPayload").implement({
+  fields: (t) => ({
+    invitation: t.prismaField({
+      type: "AffiliateInvitation",
+      resolve: (query, p, _a, ctx) => ctx.prisma.affiliateInvitation.findUniqueOrThrow({ ...query, where: { id: p.id } }),
+    }),
+  }),
+});
+
+builder.mutationField("createInvitation", (t) =>
+  t.field({
+    type: CreateInvitationPayload,
+    authScopes: { can: "affiliate.invite" },
+    description: "The viewer's invitation for this fee: created on first request, the same one after that.",
+    errors: { types: [ValidationError], directResult: true, union: { name: "CreateInvitationResult" } },
+    args: {
+      input: t.arg({
+        type: builder.inputType("CreateInvitationInput", {
+          fields: (f) => ({
+            feeBasisPoints: f.int({ description: "0..1000 (10 % at most); default: the platform's default fee." }),
+          }),
+        }),
+      }),
+    },
+    resolve: async (_root, { input }, ctx) => ({
+      id: (await invitationFor(ctx.prisma, ctx.viewer!.accountId, input?.feeBasisPoints)).id,
+    }),
+  }),
 );

@@ -15,6 +15,16 @@ export function generateCode(): string {
 /** Codes are case-insensitive: stored upper case, matched after upper-casing. */
 export const normaliseCode = (code: string): string => code.trim().toUpperCase();
 
+/** The inviter's invitation for this fee, if one was created (omitted fee = the default). */
+export async function findInvitation(
+  prisma: PrismaClient,
+  inviterId: number,
+  feeBps?: number | null,
+): Promise<AffiliateInvitation | null> {
+  const fee = feeBps == null ? await defaultFeeBps(prisma) : checkFeeBps(feeBps);
+  return prisma.affiliateInvitation.findUnique({ where: { inviterId_feeBps: { inviterId, feeBps: fee } } });
+}
+
 /**
  * The inviter's invitation for this fee, created on first request and reused after that
  * (unique per inviter and fee). Omitted fee = the default stored in settings.
@@ -24,9 +34,9 @@ export async function invitationFor(
   inviterId: number,
   feeBps?: number | null,
 ): Promise<AffiliateInvitation> {
-  const fee = feeBps == null ? await defaultFeeBps(prisma) : checkFeeBps(feeBps);
-  const existing = await prisma.affiliateInvitation.findUnique({ where: { inviterId_feeBps: { inviterId, feeBps: fee } } });
+  const existing = await findInvitation(prisma, inviterId, feeBps);
   if (existing) return existing;
+  const fee = feeBps == null ? await defaultFeeBps(prisma) : checkFeeBps(feeBps);
   for (let attempt = 0; attempt < 5; attempt++) {
     const created = await prisma.$queryRaw<{ id: number }[]>`
       INSERT INTO affiliate_invitations (code, inviter_id, fee_bps) VALUES (${generateCode()}, ${inviterId}, ${fee})

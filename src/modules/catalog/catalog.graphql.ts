@@ -1,5 +1,4 @@
 import { builder } from "../../graphql/builder.ts";
-import { requireRole, SERVICE_ROLES } from "../../graphql/authorize.ts";
 import { safeMinorUnits } from "../../graphql/money.ts";
 import { ForbiddenError, IdempotencyConflictError, NotFoundError, ValidationError } from "../errors.ts";
 import { createProduct, createShortLink, recordLinkView, updateProduct } from "./catalog.service.ts";
@@ -27,6 +26,7 @@ const product = (productId: number, ctx: { prisma: import("../../generated/prism
 
 builder.mutationField("createProduct", (t) =>
   t.field({
+    authScopes: { can: "catalog.manage" },
     type: ProductType,
     description: "Service: create a creator's product, idempotent by (accountId, externalId).",
     errors: errors("CreateProduct"),
@@ -46,7 +46,7 @@ builder.mutationField("createProduct", (t) =>
       }),
     },
     resolve: async (_root, { input }, ctx) => {
-      const viewer = requireRole(ctx, SERVICE_ROLES, "manage products");
+      const viewer = ctx.viewer!;
       const { productId } = await createProduct(ctx.prisma, viewer.accountId, {
         accountId: input.accountId,
         externalId: input.externalId,
@@ -62,6 +62,7 @@ builder.mutationField("createProduct", (t) =>
 
 builder.mutationField("updateProduct", (t) =>
   t.field({
+    authScopes: { can: "catalog.manage" },
     type: ProductType,
     description: "Service: change a product (a media-complete change moves the content-items counter).",
     errors: errors("UpdateProduct"),
@@ -80,7 +81,6 @@ builder.mutationField("updateProduct", (t) =>
       }),
     },
     resolve: async (_root, { input }, ctx) => {
-      requireRole(ctx, SERVICE_ROLES, "manage products");
       await updateProduct(ctx.prisma, {
         productId: input.productId,
         ...(input.title != null ? { title: input.title } : {}),
@@ -104,12 +104,12 @@ const ShortLinkType = builder.prismaObject("ShortLink", {
 
 builder.mutationField("createShortLink", (t) =>
   t.field({
+    authScopes: { can: "catalog.manage" },
     type: ShortLinkType,
     description: "Service: a short link of a creator, optionally to one of its products.",
     errors: errors("CreateShortLink"),
     args: { accountId: t.arg.int({ required: true }), slug: t.arg.string({ required: true }), productId: t.arg.int() },
     resolve: async (_root, args, ctx) => {
-      requireRole(ctx, SERVICE_ROLES, "manage short links");
       const { shortLinkId } = await createShortLink(ctx.prisma, {
         accountId: args.accountId,
         slug: args.slug,
@@ -122,12 +122,13 @@ builder.mutationField("createShortLink", (t) =>
 
 builder.mutationField("recordLinkView", (t) =>
   t.field({
+    authScopes: { can: "catalog.manage" },
     type: ShortLinkType,
     description: "Service: one view of a short link, counted once per eventId.",
     errors: errors("RecordLinkView"),
     args: { slug: t.arg.string({ required: true }), eventId: t.arg.string({ required: true }) },
     resolve: async (_root, args, ctx) => {
-      const viewer = requireRole(ctx, SERVICE_ROLES, "record link views");
+      const viewer = ctx.viewer!;
       const { shortLinkId } = await recordLinkView(ctx.prisma, viewer.accountId, args);
       return ctx.prisma.shortLink.findUniqueOrThrow({ where: { id: shortLinkId } });
     },

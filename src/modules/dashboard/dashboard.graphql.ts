@@ -91,6 +91,7 @@ const DashboardType = builder.objectRef<Dashboard>("Dashboard").implement({
 builder.objectField(Viewer, "dashboard", (t) =>
   t.field({
     type: DashboardType,
+    authScopes: { can: "dashboard.read" },
     description: "The viewer's own KPIs.",
     resolve: (viewer, _a, ctx) => dashboardFor(ctx.prisma, [viewer.accountId]),
   }),
@@ -99,6 +100,7 @@ builder.objectField(Viewer, "dashboard", (t) =>
 builder.objectField(Viewer, "aggregateDashboard", (t) =>
   t.field({
     type: DashboardType,
+    authScopes: { can: "dashboard.read" },
     description:
       "KPIs merged across accounts the viewer may aggregate: a master gets itself and every linked child; anyone else only " +
       "itself. additionalTokens never add an account (deprecated); a child that sends them gets ForbiddenError.",

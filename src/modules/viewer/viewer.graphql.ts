@@ -1,6 +1,6 @@
 import { builder } from "../../graphql/builder.ts";
-import { revokeToken } from "../accounts/token.service.ts";
-import { NotFoundError } from "../errors.ts";
+import { revokeAccountToken } from "../accounts/token.service.ts";
+import { ForbiddenError, NotFoundError } from "../errors.ts";
 
 export const TokenRoleEnum = builder.enumType("TokenRole", {
   description: "What a token may do: organisation roles for creator accounts, SERVICE for platform services.",
@@ -52,14 +52,16 @@ Viewer.implement({
 builder.queryField("viewer", (t) =>
   t.field({
     type: Viewer,
-    authScopes: { authenticated: true },
+    authScopes: { can: "account.read" },
     description: "Who the presented token belongs to (401 without a valid token).",
     resolve: (_root, _args, ctx) => ctx.viewer!,
   }),
 );
 
 const RevokeTokenInput = builder.inputType("RevokeTokenInput", {
-  fields: (t) => ({ tokenId: t.int({ required: true, description: "Id of a token of the viewer's own account." }) }),
+  fields: (t) => ({
+    tokenId: t.int({ required: true, description: "The presented token's id, or (OWNER/ADMIN) another token of the account." }),
+  }),
 });
 
 const RevokeTokenPayload = builder.objectRef<{ tokenId: number; alreadyRevoked: boolean }>("RevokeTokenPayload").implement({
@@ -69,15 +71,13 @@ const RevokeTokenPayload = builder.objectRef<{ tokenId: number; alreadyRevoked: 
 builder.mutationField("revokeToken", (t) =>
   t.field({
     type: RevokeTokenPayload,
-    description: "Revokes one of the viewer's own tokens (the presented one included). Idempotent.",
-    authScopes: { authenticated: true },
+    description:
+      "Revokes a token: any token may revoke itself; OWNER and ADMIN tokens may revoke any token of their own account. Idempotent.",
+    authScopes: { can: "tokens.revokeOwn" },
     args: { input: t.arg({ type: RevokeTokenInput, required: true }) },
-    errors: { types: [NotFoundError], directResult: true, union: { name: "RevokeTokenResult" } },
+    errors: { types: [NotFoundError, ForbiddenError], directResult: true, union: { name: "RevokeTokenResult" } },
     resolve: async (_root, { input }, ctx) => {
-      const owned = await ctx.prisma.apiToken.findFirst({ where: { id: input.tokenId, accountId: ctx.viewer!.accountId } });
-      // Someone else's token id answers exactly like a missing one.
-      if (!owned) throw new NotFoundError(`Token ${input.tokenId} does not exist`);
-      const { alreadyRevoked } = await revokeToken(ctx.prisma, input.tokenId);
+      const { alreadyRevoked } = await revokeAccountToken(ctx.prisma, ctx.viewer!, input.tokenId);
       return { tokenId: input.tokenId, alreadyRevoked };
     },
   }),

@@ -59,6 +59,7 @@ export const WalletType = builder.prismaObject("Wallet", {
 builder.objectField(Viewer, "wallet", (t) =>
   t.field({
     type: WalletType,
+    authScopes: { can: "wallet.read" },
     nullable: true,
     description: "The viewer's wallet (null for accounts without one).",
     resolve: (viewer, _args, ctx) => ctx.loaders.walletByAccountId.load(viewer.accountId),

@@ -16,6 +16,9 @@ function feeVariables(_req: Request, url: URL) {
   }
 }
 
+const invitationFailure = (r: { __typename: string; message?: string }) =>
+  legacyError(r.__typename === "ForbiddenError" ? 403 : 422, r.message ?? "Invalid request.");
+
 export const affiliateRoutes: Route[] = [
   route({
     method: "GET",
@@ -23,10 +26,8 @@ export const affiliateRoutes: Route[] = [
     surface: "legacy",
     operation: AffiliateInvitationDocument,
     variables: feeVariables,
-    respond: ({ viewer: { affiliate } }) =>
-      affiliate.invitation.__typename === "AffiliateInvitation"
-        ? legacyOk(affiliate.invitation.url)
-        : legacyError(422, affiliate.invitation.message),
+    respond: ({ createInvitation: r }) =>
+      r.__typename === "CreateInvitationPayload" ? legacyOk(r.invitation.url) : invitationFailure(r),
   }),
   route({
     method: "GET",
@@ -34,10 +35,8 @@ export const affiliateRoutes: Route[] = [
     surface: "legacy",
     operation: AffiliateInvitationDocument,
     variables: feeVariables,
-    respond: ({ viewer: { affiliate } }) =>
-      affiliate.invitation.__typename === "AffiliateInvitation"
-        ? legacyOk({ code: affiliate.invitation.code })
-        : legacyError(422, affiliate.invitation.message),
+    respond: ({ createInvitation: r }) =>
+      r.__typename === "CreateInvitationPayload" ? legacyOk({ code: r.invitation.code }) : invitationFailure(r),
   }),
   route({
     method: "GET",
