@@ -3,15 +3,27 @@ import type { Config } from "./config.ts";
 import type { Database } from "./db/database.ts";
 import type { GraphQLContext } from "./graphql/context.ts";
 import { createLoaders } from "./graphql/loaders.ts";
+import { maskError } from "./graphql/mask-error.ts";
 import { schema } from "./graphql/schema.ts";
+import { DEFAULT_LIMITS, type LimitsConfig } from "./limits/limits-config.ts";
+import { createRateLimits } from "./limits/rate-limits.ts";
 import type { Logger } from "./logger.ts";
+import { useClientAddress } from "./plugins/client-address.ts";
+import { useEdgeHygiene } from "./plugins/use-edge-hygiene.ts";
+import { useGraphQLLimits } from "./plugins/use-graphql-limits.ts";
+import { useInputHygiene } from "./plugins/use-input-hygiene.ts";
+import { useRateLimit } from "./plugins/use-rate-limit.ts";
 import { useRequestLog } from "./plugins/use-request-log.ts";
 import { useViewer } from "./plugins/use-viewer.ts";
 import { useRestRoutes } from "./rest/router.ts";
 import type { GraphQLFetch } from "./rest/run-operation.ts";
 import { restRoutes } from "./rest/routes/index.ts";
 
-export type AppDeps = { db: Database; logger: Logger; config?: Partial<Pick<Config, "holdPeriodDays" | "appLinkBase">> };
+export type AppDeps = {
+  db: Database;
+  logger: Logger;
+  config?: Partial<Pick<Config, "holdPeriodDays" | "appLinkBase">> & { limits?: LimitsConfig };
+};
 
 /**
  * The whole HTTP surface as one fetch handler (also a Node request listener):
@@ -21,6 +33,10 @@ export type AppDeps = { db: Database; logger: Logger; config?: Partial<Pick<Conf
 export function createApp({ db, logger, config = {} }: AppDeps) {
   const holdPeriodDays = config.holdPeriodDays ?? 7;
   const appLinkBase = config.appLinkBase ?? "https://fangate.info";
+  const limits = config.limits ?? DEFAULT_LIMITS;
+  // In PostgreSQL when several gateways may share the database; in memory on the embedded one.
+  const rateLimits = createRateLimits(limits.rate, { pgPool: db.pgPool });
+  const clientAddress = useClientAddress({ trustProxy: limits.trustProxy });
   const yoga: YogaServerInstance<{ request: Request }, Partial<GraphQLContext>> = createYoga<
     { request: Request },
     Partial<GraphQLContext>
@@ -30,8 +46,27 @@ export function createApp({ db, logger, config = {} }: AppDeps) {
     healthCheckEndpoint: "/healthz",
     landingPage: false,
     graphiql: { title: "Wallet gateway" },
-    // Never leak internal messages, whatever NODE_ENV says.
-    maskedErrors: { isDev: false },
+    // Never leak internal messages, whatever NODE_ENV says; contention and outages answer 409/503.
+    maskedErrors: { isDev: false, maskError },
+    // Browsers may call only from the configured origins; tokens travel in headers, never cookies.
+    cors: (request) => {
+      const origin = request.headers.get("origin");
+      return origin && limits.corsOrigins.includes(origin)
+        ? {
+            origin,
+            credentials: false,
+            allowedHeaders: ["authorization", "x-api-key", "content-type", "idempotency-key", "x-request-id"],
+            exposedHeaders: [
+              "x-request-id",
+              "retry-after",
+              "x-ratelimit-limit",
+              "x-ratelimit-remaining",
+              "x-ratelimit-reset",
+              "x-ratelimit-tier",
+            ],
+          }
+        : false;
+    },
     logging: {
       debug: (...args) => logger.debug({ args }, "yoga"),
       info: (...args) => logger.info({ args }, "yoga"),
@@ -42,9 +77,11 @@ export function createApp({ db, logger, config = {} }: AppDeps) {
           "unexpected error",
         ),
     },
-    context: () => ({ db, prisma: db.prisma, loaders: createLoaders(db.prisma), holdPeriodDays, appLinkBase }),
+    context: () => ({ db, prisma: db.prisma, rateLimits, loaders: createLoaders(db.prisma), holdPeriodDays, appLinkBase }),
     plugins: [
+      clientAddress.plugin,
       useRequestLog({ logger }),
+      useEdgeHygiene({ bodyLimitBytes: limits.bodyLimitBytes }),
       useReadinessCheck({
         endpoint: "/readyz",
         check: async () => {
@@ -57,8 +94,16 @@ export function createApp({ db, logger, config = {} }: AppDeps) {
           }
         },
       }),
-      useViewer({ prisma: db.prisma }),
-      useRestRoutes({ routes: restRoutes, graphql: (): GraphQLFetch => (request) => yoga.fetch(request), logger }),
+      useRateLimit({ limits: rateLimits, clientAddress: clientAddress.addressOf }),
+      useInputHygiene({ maxStringLength: limits.maxStringLength }),
+      useGraphQLLimits(limits.graphql),
+      useViewer({ prisma: db.prisma, rateLimits, clientAddress: clientAddress.addressOf }),
+      useRestRoutes({
+        routes: restRoutes,
+        graphql: (): GraphQLFetch => (request) => yoga.fetch(request),
+        logger,
+        clientAddress: clientAddress.addressOf,
+      }),
     ],
   });
   return yoga;

@@ -6,7 +6,7 @@ import { type DemoToken, databaseIsEmpty, loadDemoData } from "./modules/demo/de
 
 /** Opens the configured database and brings its schema up to date (server and CLI). */
 export async function openMigratedDatabase(config: Config, logger: Logger): Promise<Database> {
-  const db = await openDatabase(config.database, logger);
+  const db = await openDatabase(config.database, logger, { transactionWaitMs: config.transactionWaitMs });
   try {
     const result = await migrate(db.pool, { onProgress: (message) => logger.info(message) });
     logger.info({ applied: result.applied, alreadyApplied: result.alreadyApplied }, "database schema is up to date");

@@ -1,9 +1,14 @@
 import path from "node:path";
 import { z } from "zod";
+import { DEFAULT_LIMITS, type LimitsConfig } from "./limits/limits-config.ts";
+import { DEFAULT_MONEY_LIMITS, type MoneyLimits } from "./modules/money-limits.ts";
 
 const boolish = z
   .enum(["auto", "true", "false", "1", "0", "yes", "no"])
   .transform((v) => (v === "auto" ? "auto" : ["true", "1", "yes"].includes(v)));
+
+const count = (fallback: number, max = 1_000_000_000) => z.coerce.number().int().min(1).max(max).default(fallback);
+const L = DEFAULT_LIMITS;
 
 const ConfigSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
@@ -22,6 +27,42 @@ const ConfigSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   HOLD_PERIOD_DAYS: z.coerce.number().int().min(0).max(365).default(7),
   APP_LINK_BASE: z.url({ protocol: /^https?$/ }).default("https://fangate.info"),
+  DB_LOCK_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2_000),
+  DB_TRANSACTION_WAIT_MS: z.coerce.number().int().min(50).max(60_000).default(2_000),
+  WALLET_QUEUE_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
+  MAX_MOVEMENT_MINOR: count(DEFAULT_MONEY_LIMITS.maxMovementMinor, Number.MAX_SAFE_INTEGER),
+  MAX_BUCKET_MINOR: count(DEFAULT_MONEY_LIMITS.maxBucketMinor, Number.MAX_SAFE_INTEGER),
+  BODY_LIMIT_BYTES: count(L.bodyLimitBytes, 64 * 1024 * 1024),
+  MAX_STRING_LENGTH: count(L.maxStringLength, 1_000_000),
+  GRAPHQL_MAX_DEPTH: count(L.graphql.maxDepth, 100),
+  GRAPHQL_MAX_ALIASES: count(L.graphql.maxAliases, 1000),
+  GRAPHQL_MAX_COST: count(L.graphql.maxCost),
+  GRAPHQL_MAX_TOKENS: count(L.graphql.maxTokens),
+  GRAPHQL_MAX_DIRECTIVES: count(L.graphql.maxDirectives, 1000),
+  GRAPHQL_INTROSPECTION: z.enum(["on", "authenticated", "off"]).default(L.graphql.introspection),
+  RATE_LIMITS: z.enum(["on", "off"]).default("on"),
+  RATE_LIMIT_READ_PER_MINUTE: count(L.rate.read.perMinute),
+  RATE_LIMIT_READ_PER_HOUR: count(L.rate.read.perHour),
+  RATE_LIMIT_WRITE_PER_MINUTE: count(L.rate.write.perMinute),
+  RATE_LIMIT_WRITE_PER_HOUR: count(L.rate.write.perHour),
+  RATE_LIMIT_SERVICE_PER_MINUTE: count(L.rate.service.perMinute),
+  RATE_LIMIT_SERVICE_PER_HOUR: count(L.rate.service.perHour),
+  LOGIN_FAILURES_PER_EMAIL: count(L.rate.loginFailuresPerEmail, 1000),
+  LOGIN_LOCKOUT_SECONDS: count(L.rate.loginLockoutSeconds, 86_400),
+  LOGIN_FAILURES_PER_ADDRESS_PER_HOUR: count(L.rate.loginFailuresPerAddressPerHour),
+  REGISTRATIONS_PER_ADDRESS_PER_HOUR: count(L.rate.registrationsPerAddressPerHour),
+  BAD_TOKENS_PER_ADDRESS_PER_MINUTE: count(L.rate.badTokensPerAddressPerMinute),
+  TRUST_PROXY: z.enum(["true", "false"]).default("false"),
+  CORS_ORIGINS: z
+    .string()
+    .default("")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url({ protocol: /^https?$/ }))),
 });
 
 export type Config = {
@@ -36,7 +77,15 @@ export type Config = {
         poolMax: number;
         connectTimeoutMs: number;
         statementTimeoutMs: number;
+        /** Longest wait for a row lock (a busy wallet) before the request answers 409. */
+        lockTimeoutMs?: number;
       };
+  /** Longest wait for a connection to start a transaction before the request answers 503. */
+  transactionWaitMs: number;
+  /** Longest a money movement waits in this process's per-wallet queue before answering 409. */
+  walletQueueTimeoutMs: number;
+  money: MoneyLimits;
+  limits: LimitsConfig;
   /** "auto": load the demo data set on first start with the embedded database only. */
   loadDemoData: boolean | "auto";
   logLevel: z.infer<typeof ConfigSchema>["LOG_LEVEL"];
@@ -74,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           poolMax: e.DB_POOL_MAX,
           connectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
           statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+          lockTimeoutMs: e.DB_LOCK_TIMEOUT_MS,
         }
       : { kind: "pglite", dataDir: path.resolve(e.DATA_DIR) },
     loadDemoData: e.LOAD_DEMO_DATA,
@@ -81,5 +131,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     holdPeriodDays: e.HOLD_PERIOD_DAYS,
     appLinkBase: e.APP_LINK_BASE,
+    transactionWaitMs: e.DB_TRANSACTION_WAIT_MS,
+    walletQueueTimeoutMs: e.WALLET_QUEUE_TIMEOUT_MS,
+    money: { maxMovementMinor: e.MAX_MOVEMENT_MINOR, maxBucketMinor: e.MAX_BUCKET_MINOR },
+    limits: {
+      bodyLimitBytes: e.BODY_LIMIT_BYTES,
+      maxStringLength: e.MAX_STRING_LENGTH,
+      graphql: {
+        maxDepth: e.GRAPHQL_MAX_DEPTH,
+        maxAliases: e.GRAPHQL_MAX_ALIASES,
+        maxCost: e.GRAPHQL_MAX_COST,
+        maxTokens: e.GRAPHQL_MAX_TOKENS,
+        maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
+        introspection: e.GRAPHQL_INTROSPECTION,
+      },
+      rate: {
+        enabled: e.RATE_LIMITS === "on",
+        read: { perMinute: e.RATE_LIMIT_READ_PER_MINUTE, perHour: e.RATE_LIMIT_READ_PER_HOUR },
+        write: { perMinute: e.RATE_LIMIT_WRITE_PER_MINUTE, perHour: e.RATE_LIMIT_WRITE_PER_HOUR },
+        service: { perMinute: e.RATE_LIMIT_SERVICE_PER_MINUTE, perHour: e.RATE_LIMIT_SERVICE_PER_HOUR },
+        loginFailuresPerEmail: e.LOGIN_FAILURES_PER_EMAIL,
+        loginLockoutSeconds: e.LOGIN_LOCKOUT_SECONDS,
+        loginFailuresPerAddressPerHour: e.LOGIN_FAILURES_PER_ADDRESS_PER_HOUR,
+        registrationsPerAddressPerHour: e.REGISTRATIONS_PER_ADDRESS_PER_HOUR,
+        badTokensPerAddressPerMinute: e.BAD_TOKENS_PER_ADDRESS_PER_MINUTE,
+      },
+      trustProxy: e.TRUST_PROXY === "true",
+      corsOrigins: e.CORS_ORIGINS,
+    },
   };
 }

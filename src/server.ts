@@ -5,11 +5,15 @@ import { ConfigError, loadConfig } from "./config.ts";
 import { DataDirLockedError } from "./db/data-dir-lock.ts";
 import { MigrationError } from "./db/migrate.ts";
 import { createLogger } from "./logger.ts";
+import { configureMoneyLimits } from "./modules/money-limits.ts";
+import { walletLanes } from "./modules/wallet/wallet-lanes.ts";
 
 /** The process entry point: config, database, HTTP server, graceful shutdown. */
 async function main(): Promise<void> {
   const startedAt = performance.now();
   const config = loadConfig();
+  configureMoneyLimits(config.money);
+  walletLanes.configure({ timeoutMs: config.walletQueueTimeoutMs });
   const logger = createLogger(config.logLevel);
   const db = await openMigratedDatabase(config, logger);
   const demoTokens = await maybeLoadDemoData(db, config);

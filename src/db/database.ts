@@ -1,3 +1,4 @@
+import type pg from "pg";
 import type { Config } from "../config.ts";
 import { PrismaClient } from "../generated/prisma/client.ts";
 import type { Logger } from "../logger.ts";
@@ -12,22 +13,33 @@ export type Database = {
   location: string;
   prisma: PrismaClient;
   pool: SqlPool;
+  /** node-postgres' pool on a PostgreSQL server (shared state such as rate limits lives there); null on PGlite. */
+  pgPool: pg.Pool | null;
   statements: StatementCounter;
   /** Throws unless the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
 };
 
-export async function openDatabase(options: Config["database"], logger: Logger): Promise<Database> {
+export async function openDatabase(
+  options: Config["database"],
+  logger: Logger,
+  { transactionWaitMs = 2_000 }: { transactionWaitMs?: number } = {},
+): Promise<Database> {
   const handle = options.kind === "pglite" ? await openPGlite(options.dataDir) : openPostgres(options, logger);
   const statements = new StatementCounter();
-  const prisma = new PrismaClient({ adapter: countingAdapter(handle.adapter, statements) });
+  const prisma = new PrismaClient({
+    adapter: countingAdapter(handle.adapter, statements),
+    // A transaction that cannot get a connection in time fails (503 + Retry-After) instead of queueing without bound.
+    transactionOptions: { maxWait: transactionWaitMs, timeout: Math.max(5_000, transactionWaitMs * 2) },
+  });
   let closed = false;
   return {
     kind: options.kind,
     location: options.kind === "pglite" ? options.dataDir : redactUrl(options.url),
     prisma,
     pool: handle.pool,
+    pgPool: "pgPool" in handle ? handle.pgPool : null,
     statements,
     ping: async () => {
       await handle.pool.withSession((s) => s.query("select 1"));

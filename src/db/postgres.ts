@@ -9,9 +9,11 @@ export type PostgresOptions = {
   poolMax: number;
   connectTimeoutMs: number;
   statementTimeoutMs: number;
+  /** Bounded row-lock waits: a busy wallet answers 409 instead of holding a connection. */
+  lockTimeoutMs?: number;
 };
 
-export type PostgresHandle = { adapter: PrismaPg; pool: SqlPool; close(): Promise<void> };
+export type PostgresHandle = { adapter: PrismaPg; pool: SqlPool; pgPool: pg.Pool; close(): Promise<void> };
 
 export function openPostgres(options: PostgresOptions, logger: Logger): PostgresHandle {
   const pool = new pg.Pool({
@@ -21,6 +23,7 @@ export function openPostgres(options: PostgresOptions, logger: Logger): Postgres
     connectionTimeoutMillis: options.connectTimeoutMs,
     idleTimeoutMillis: 30_000,
     statement_timeout: options.statementTimeoutMs || undefined,
+    lock_timeout: options.lockTimeoutMs ?? 2_000,
     application_name: "wallet-gateway",
   });
   // An 'error' event without a listener crashes the process when PostgreSQL restarts.
@@ -39,6 +42,7 @@ export function openPostgres(options: PostgresOptions, logger: Logger): Postgres
   });
   return {
     adapter,
+    pgPool: pool,
     pool: {
       withSession: async (fn) => {
         const client = await pool.connect();

@@ -1,6 +1,7 @@
 import type { Database } from "../db/database.ts";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { TokenRole } from "../generated/prisma/enums.ts";
+import type { RateLimits } from "../limits/rate-limits.ts";
 import type { Logger } from "../logger.ts";
 import type { Loaders } from "./loaders.ts";
 
@@ -11,6 +12,9 @@ export type GraphQLContext = {
   db: Database;
   prisma: PrismaClient;
   viewer: Viewer | null;
+  /** The caller's address (per-address limits: logins, registrations); null when unknown. */
+  clientAddress: string | null;
+  rateLimits: RateLimits;
   loaders: Loaders;
   /** How long sales stay on hold before they become available. */
   holdPeriodDays: number;

@@ -1,4 +1,5 @@
 import {
+  AmountLimitError,
   ConflictError,
   CurrencyMismatchError,
   EmailTakenError,
@@ -78,6 +79,17 @@ builder.objectType(InsufficientFundsError, {
     bucket: t.exposeString("bucket"),
     current: t.field({ type: "SafeInt", resolve: (e) => Number(e.current) }),
     required: t.field({ type: "SafeInt", resolve: (e) => Number(e.required) }),
+  }),
+});
+
+builder.objectType(AmountLimitError, {
+  name: "AmountLimitError",
+  description: "MOVEMENT: one amount above the maximum; BALANCE: a bucket would exceed its maximum. Nothing was written.",
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof AmountLimitError,
+  fields: (t) => ({
+    what: t.exposeString("what"),
+    limit: t.field({ type: "SafeInt", description: "The maximum, in minor units.", resolve: (e) => e.limit }),
   }),
 });
 

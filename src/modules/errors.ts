@@ -47,6 +47,22 @@ export class InsufficientFundsError extends DomainError {
   }
 }
 
+/** An amount, or the balance it would leave, above the configured maximum: nothing was written. */
+export class AmountLimitError extends DomainError {
+  override name = "AmountLimitError";
+  override readonly code = "AMOUNT_LIMIT_EXCEEDED";
+  constructor(
+    readonly what: "MOVEMENT" | "BALANCE",
+    readonly limit: number,
+  ) {
+    super(
+      what === "MOVEMENT"
+        ? `An amount may be at most ${limit} minor units`
+        : `This would take a balance above its maximum of ${limit} minor units`,
+    );
+  }
+}
+
 export class NoAvailableFundsError extends DomainError {
   override name = "NoAvailableFundsError";
   override readonly code = "NO_AVAILABLE_FUNDS";

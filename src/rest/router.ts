@@ -1,15 +1,22 @@
 import type { Plugin } from "graphql-yoga";
+import { unavailableReason } from "../db/unavailable.ts";
 import type { Logger } from "../logger.ts";
 import { matchPath, type Route, RouteParamError } from "./route.ts";
-import { SURFACES, surfaceOfPath } from "./surfaces.ts";
-import { type GraphQLFetch, runOperation } from "./run-operation.ts";
+import { type GraphQLFetch, type OperationFailure, runOperation } from "./run-operation.ts";
+import { SURFACES, type SurfaceErrors, surfaceOfPath } from "./surfaces.ts";
+import { snakeCase } from "./body.ts";
 
 /**
  * Serves the legacy REST paths inside the same Yoga server: match the route, parse its
  * parameters, run its GraphQL operation with the caller's credentials, reshape the result.
  * Client mistakes get the path's own error envelope; nothing unexpected leaks (500).
  */
-export function useRestRoutes(options: { routes: Route[]; graphql: () => GraphQLFetch; logger: Logger }): Plugin {
+export function useRestRoutes(options: {
+  routes: Route[];
+  graphql: () => GraphQLFetch;
+  logger: Logger;
+  clientAddress: (request: Request) => string | null;
+}): Plugin {
   return {
     async onRequest({ request, url, endResponse }) {
       if (!url.pathname.startsWith("/api/")) return;
@@ -34,20 +41,64 @@ async function handle(
   request: Request,
   url: URL,
   params: Record<string, string>,
-  options: { graphql: () => GraphQLFetch; logger: Logger },
+  options: { graphql: () => GraphQLFetch; logger: Logger; clientAddress: (request: Request) => string | null },
 ): Promise<Response> {
+  const surface = SURFACES[route.surface];
   try {
     const variables = await route.variables(request, url, params);
-    const result = await runOperation(options.graphql(), request, route.operation, variables);
-    if (result.kind === "unauthenticated") return SURFACES[route.surface].unauthenticated(result.reason);
-    if (result.kind === "failed") throw new Error(`GraphQL operation failed (${result.status}): ${result.messages.join("; ")}`);
+    const result = await runOperation(options.graphql(), request, route.operation, variables, options.clientAddress(request));
+    if (result.kind === "unauthenticated") return surface.unauthenticated(result.reason);
+    if (result.kind === "failed") {
+      const answer = failureResponse(surface, result);
+      if (answer) return answer;
+      throw new Error(`GraphQL operation failed (${result.status}): ${result.messages.join("; ")}`);
+    }
     return route.respond(result.data, variables);
   } catch (err) {
-    if (err instanceof RouteParamError) return SURFACES[route.surface].invalid(err);
+    if (err instanceof RouteParamError) return surface.invalid(err);
+    const unavailable = unavailableReason(err);
+    if (unavailable) return surface.unavailable(unavailable);
     options.logger.error(
       { err: { message: (err as Error).message, stack: (err as Error).stack }, path: route.path },
       "REST route failed",
     );
-    return SURFACES[route.surface].serverError();
+    return surface.serverError();
   }
+}
+
+/** The inner GraphQL answer's client and load errors, in the path's own envelope; null for anything unexpected. */
+function failureResponse(surface: SurfaceErrors, failure: OperationFailure): Response | null {
+  const ext = failure.extensions;
+  const retryAfter = typeof ext.retryAfter === "number" ? ext.retryAfter : 1;
+  switch (failure.code) {
+    case "RATE_LIMITED":
+      return surface.rateLimited(retryAfter, failure.message);
+    case "BUSY":
+    case "SERVICE_UNAVAILABLE":
+      return surface.unavailable({
+        status: failure.status === 409 ? 409 : 503,
+        code: failure.code,
+        message: failure.message,
+        retryAfterSeconds: retryAfter,
+      });
+    case "INVALID_INPUT": {
+      const field = snakeCase(
+        String(ext.field ?? "input")
+          .split(".")
+          .filter((p) => !/^\d+$/.test(p))
+          .pop() ?? "input",
+      );
+      const code = (ext.reason as "control_characters" | "too_long" | "malformed_text") ?? "malformed_text";
+      const why = {
+        control_characters: "must not contain control characters",
+        too_long: "is too long",
+        malformed_text: "is not well-formed text",
+      }[code];
+      return surface.rejectedInput({ field, code, message: `The ${field} field ${why}.` });
+    }
+    case "FORBIDDEN":
+      return surface.forbidden(failure.message);
+  }
+  if (failure.status === 400) return surface.badRequest(failure.message, failure.code);
+  return null;
 }

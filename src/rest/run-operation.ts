@@ -1,12 +1,34 @@
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { print } from "graphql";
 
+const printedDocuments = new WeakMap<object, string>();
+/** Each operation is printed once, not on every request. */
+function printed(document: TypedDocumentNode<unknown, never>): string {
+  let text = printedDocuments.get(document);
+  if (text === undefined) printedDocuments.set(document, (text = print(document)));
+  return text;
+}
+
 export type GraphQLFetch = (request: Request) => Response | Promise<Response>;
 
-export type OperationResult<T> =
+/** The first error of a failed operation, as the REST layer needs it to answer in its own envelope. */
+export type OperationFailure = {
+  status: number;
+  code: string | undefined;
+  message: string;
+  extensions: Record<string, unknown>;
+  messages: string[];
+};
+
+export type OperationResult<T> = (
   | { kind: "data"; data: T }
   | { kind: "unauthenticated"; reason: "missing_api_key" | "invalid_api_key" | "api_key_revoked"; message: string }
-  | { kind: "failed"; status: number; messages: string[] };
+  | ({ kind: "failed" } & OperationFailure)
+) & { headers: Headers };
+
+/** Requests the REST layer makes to its own /graphql, with the outer request's client address. */
+const internalRequests = new WeakMap<Request, { clientAddress: string | null }>();
+export const internalRequestOf = (request: Request) => internalRequests.get(request);
 
 const FORWARDED_HEADERS = ["authorization", "x-api-key", "x-request-id", "idempotency-key"];
 
@@ -19,22 +41,23 @@ export async function runOperation<T, V extends Record<string, unknown>>(
   incoming: Request,
   document: TypedDocumentNode<T, V>,
   variables: V,
+  clientAddress: string | null,
 ): Promise<OperationResult<T>> {
   const headers = new Headers({ "content-type": "application/json", accept: "application/graphql-response+json" });
   for (const name of FORWARDED_HEADERS) {
     const value = incoming.headers.get(name);
     if (value !== null) headers.set(name, value);
   }
-  const response = await graphql(
-    new Request("http://internal/graphql", {
-      method: "POST",
-      headers,
-      body: JSON.stringify({ query: print(document), variables }),
-    }),
-  );
+  const request = new Request("http://internal/graphql", {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ query: printed(document), variables }),
+  });
+  internalRequests.set(request, { clientAddress });
+  const response = await graphql(request);
   const body = (await response.json()) as {
     data?: T | null;
-    errors?: { message: string; extensions?: { code?: string; reason?: string } }[];
+    errors?: { message: string; extensions?: { code?: string; reason?: string } & Record<string, unknown> }[];
   };
   const auth = body.errors?.find((e) => e.extensions?.code === "UNAUTHENTICATED");
   if (auth) {
@@ -42,10 +65,20 @@ export async function runOperation<T, V extends Record<string, unknown>>(
       kind: "unauthenticated",
       reason: (auth.extensions?.reason ?? "missing_api_key") as "missing_api_key",
       message: auth.message,
+      headers: response.headers,
     };
   }
   if (body.errors?.length || !body.data) {
-    return { kind: "failed", status: response.status, messages: (body.errors ?? []).map((e) => e.message) };
+    const first = body.errors?.[0];
+    return {
+      kind: "failed",
+      status: response.status,
+      code: first?.extensions?.code,
+      message: first?.message ?? "no data",
+      extensions: first?.extensions ?? {},
+      messages: (body.errors ?? []).map((e) => e.message),
+      headers: response.headers,
+    };
   }
-  return { kind: "data", data: body.data };
+  return { kind: "data", data: body.data, headers: response.headers };
 }

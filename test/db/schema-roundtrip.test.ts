@@ -135,6 +135,11 @@ describe("schema.prisma and the migration SQL agree", () => {
     });
     await roundTrip("InvoiceLineItem", line, () => prisma.invoiceLineItem.findUnique({ where: { id: line.id } }));
 
+    const limit = await prisma.rateLimit.create({
+      data: { key: `read-m:${randomUUID()}`, points: 7, expire: 1_800_000_000_000n },
+    });
+    await roundTrip("RateLimit", limit, () => prisma.rateLimit.findUnique({ where: { key: limit.key } }));
+
     const product = await prisma.product.create({
       data: {
         accountId: master.id,

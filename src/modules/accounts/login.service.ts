@@ -14,37 +14,56 @@ export type LoggedIn = { accountId: number; token: IssuedToken };
 
 export const MAX_BATCH_LOGINS = 10;
 
+/** Brute-force protection around every password check (src/limits: per email and per address). */
+export type CredentialThrottle = {
+  before(email: string): Promise<void>;
+  failed(email: string): Promise<void>;
+  succeeded(email: string): Promise<void>;
+};
+
+const UNTHROTTLED: CredentialThrottle = { before: async () => {}, failed: async () => {}, succeeded: async () => {} };
+
 /**
  * Email + password -> a new token. An unknown email and a wrong password fail the same way,
  * after the same amount of work (a dummy hash is verified), so neither reveals which it was.
  */
-export async function login(prisma: PrismaClient, raw: Credentials): Promise<LoggedIn> {
+export async function login(prisma: PrismaClient, raw: Credentials, throttle = UNTHROTTLED): Promise<LoggedIn> {
   const input = parseInput(Credentials, raw);
-  const accountId = await verifyCredentials(prisma, input.email, input.password);
+  const accountId = await verifyCredentials(prisma, input.email, input.password, throttle);
   return { accountId, token: await issueToken(prisma, { accountId, name: "login" }) };
 }
 
 /** The creator account these credentials open, or InvalidCredentialsError (same work either way). */
-export async function verifyCredentials(prisma: Pick<PrismaClient, "account">, email: string, password: string): Promise<number> {
+export async function verifyCredentials(
+  prisma: Pick<PrismaClient, "account">,
+  email: string,
+  password: string,
+  throttle = UNTHROTTLED,
+): Promise<number> {
+  await throttle.before(email);
   const account = await prisma.account.findUnique({
     where: { email: email.trim().toLowerCase() },
     select: { id: true, passwordHash: true, role: true },
   });
   const ok = await verifyPassword(password, account?.passwordHash ?? DUMMY_PASSWORD_HASH);
-  if (!account || !account.passwordHash || !ok || account.role !== "CREATOR") throw new InvalidCredentialsError();
+  if (!account || !account.passwordHash || !ok || account.role !== "CREATOR") {
+    await throttle.failed(email);
+    throw new InvalidCredentialsError();
+  }
+  await throttle.succeeded(email);
   return account.id;
 }
 
 export type BatchRow = { email: string } & ({ ok: true; result: LoggedIn } | { ok: false; error: DomainError });
 
 /** Up to 10 logins in one request, each succeeding or failing on its own. */
-export async function loginBatch(prisma: PrismaClient, rows: Credentials[]): Promise<BatchRow[]> {
+export async function loginBatch(prisma: PrismaClient, rows: Credentials[], throttle = UNTHROTTLED): Promise<BatchRow[]> {
   if (!Array.isArray(rows) || rows.length === 0) throw ValidationError.field("accounts", "must list at least one account");
   if (rows.length > MAX_BATCH_LOGINS) throw ValidationError.field("accounts", `must list at most ${MAX_BATCH_LOGINS} accounts`);
   const results: BatchRow[] = [];
   for (const row of rows) {
     try {
-      results.push({ email: String(row?.email ?? ""), ok: true, result: await login(prisma, row) });
+      results.push({ email: String(row?.email ?? ""), ok: true, result: await login(prisma, row, throttle) });
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       results.push({ email: String(row?.email ?? ""), ok: false, error: err });

@@ -1,4 +1,5 @@
 import { builder } from "../../graphql/builder.ts";
+import { credentialThrottle } from "../../limits/credential-throttle.ts";
 import {
   CurrencyMismatchError,
   EmailTakenError,
@@ -43,7 +44,11 @@ export const SessionType = builder.objectRef<Session>("Session").implement({
 });
 
 builder.objectField(Viewer, "accountGroup", (t) =>
-  t.field({ type: AccountGroupType, resolve: (viewer, _a, ctx) => accountGroupOf(ctx.prisma, viewer.accountId) }),
+  t.field({
+    type: AccountGroupType,
+    authScopes: { can: "group.read" },
+    resolve: (viewer, _a, ctx) => accountGroupOf(ctx.prisma, viewer.accountId),
+  }),
 );
 
 const RegisterInput = builder.inputType("RegisterInput", {
@@ -69,6 +74,7 @@ builder.mutationField("register", (t) =>
     },
     args: { input: t.arg({ type: RegisterInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
+      await ctx.rateLimits.registration(ctx.clientAddress);
       const registered = await register(ctx.prisma, {
         email: input.email,
         password: input.password,
@@ -94,7 +100,7 @@ builder.mutationField("login", (t) =>
     errors: { types: [ValidationError, InvalidCredentialsError], directResult: true, union: { name: "LoginResult" } },
     args: { input: t.arg({ type: LoginInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const session = await login(ctx.prisma, input);
+      const session = await login(ctx.prisma, input, credentialThrottle(ctx));
       return { accountId: session.accountId, token: session.token.token };
     },
   }),
@@ -123,7 +129,7 @@ builder.mutationField("loginBatch", (t) =>
     },
     args: { input: t.arg({ type: [LoginInput], required: true }) },
     resolve: async (_root, { input }, ctx) =>
-      (await loginBatch(ctx.prisma, input)).map((row) =>
+      (await loginBatch(ctx.prisma, input, credentialThrottle(ctx))).map((row) =>
         row.ok
           ? { email: row.email, session: { accountId: row.result.accountId, token: row.result.token.token }, error: null }
           : { email: row.email, session: null, error: { code: row.error.code, message: row.error.message } },

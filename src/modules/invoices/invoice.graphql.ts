@@ -1,8 +1,7 @@
 import { builder } from "../../graphql/builder.ts";
-import { requireRole, SERVICE_ROLES } from "../../graphql/authorize.ts";
 import type { Loaders } from "../../graphql/loaders.ts";
 import { safeMinorUnits } from "../../graphql/money.ts";
-import { ForbiddenError, IdempotencyConflictError, NotFoundError, ValidationError } from "../errors.ts";
+import { ForbiddenError, IdempotencyConflictError, NotFoundError, ValidationError, AmountLimitError } from "../errors.ts";
 import { CurrencyType } from "../viewer/viewer.graphql.ts";
 import { createPaidInvoice } from "./invoice.service.ts";
 
@@ -53,10 +52,11 @@ const LineItemInput = builder.inputType("InvoiceLineItemInput", {
 
 builder.mutationField("createInvoice", (t) =>
   t.field({
+    authScopes: { can: "invoices.create" },
     type: InvoiceType,
     description: "Service: a paid invoice of an organisation; each line item is paid into its creator's available balance.",
     errors: {
-      types: [ValidationError, ForbiddenError, NotFoundError, IdempotencyConflictError],
+      types: [ValidationError, ForbiddenError, NotFoundError, IdempotencyConflictError, AmountLimitError],
       directResult: true,
       union: { name: "CreateInvoiceResult" },
     },
@@ -77,7 +77,7 @@ builder.mutationField("createInvoice", (t) =>
       }),
     },
     resolve: async (_root, { input }, ctx) => {
-      const viewer = requireRole(ctx, SERVICE_ROLES, "create invoices");
+      const viewer = ctx.viewer!;
       const { invoiceId } = await createPaidInvoice(ctx.prisma, viewer.accountId, {
         organizationId: input.organizationId,
         externalId: input.externalId,

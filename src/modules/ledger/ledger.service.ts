@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { type LedgerEntry, Prisma } from "../../generated/prisma/client.ts";
 import type { Bucket, LedgerStatus, LedgerType } from "../../generated/prisma/enums.ts";
-import { InsufficientFundsError, NotFoundError } from "../errors.ts";
+import { AmountLimitError, InsufficientFundsError, NotFoundError } from "../errors.ts";
+import { moneyLimits } from "../money-limits.ts";
 
 /** One ledger line of a movement: a signed change to one bucket of the wallet. */
 export type EntryLine = {
@@ -38,6 +39,11 @@ export async function postMovement(
   tx: Prisma.TransactionClient,
   movement: { walletId: number; lines: EntryLine[]; referralRevenueDelta?: bigint; at?: Date },
 ): Promise<{ movementId: string; entries: LedgerEntry[]; balances: Balances }> {
+  const limits = moneyLimits();
+  const tooLarge = movement.lines.find(
+    (l) => l.amount > BigInt(limits.maxMovementMinor) || -l.amount > BigInt(limits.maxMovementMinor),
+  );
+  if (tooLarge) throw new AmountLimitError("MOVEMENT", limits.maxMovementMinor);
   const { balances, now } = await lockWallet(tx, movement.walletId);
   // The clock read after taking the lock: within a wallet, created_at follows commit
   // order, so keyset pages never skip an entry that commits later.
@@ -47,6 +53,7 @@ export async function postMovement(
     const field = BUCKET_FIELD[line.bucket];
     const after = balances[field] + line.amount;
     if (after < 0n) throw new InsufficientFundsError(line.bucket, balances[field], -line.amount);
+    if (after > BigInt(limits.maxBucketMinor)) throw new AmountLimitError("BALANCE", limits.maxBucketMinor);
     balances[field] = after;
     return {
       walletId: movement.walletId,
@@ -76,6 +83,7 @@ export async function postMovement(
   for (const row of rows)
     Object.assign(row, { availableAfter: balances.available, holdAfter: balances.hold, pendingAfter: balances.pending });
   balances.referralRevenue += movement.referralRevenueDelta ?? 0n;
+  if (balances.referralRevenue > BigInt(limits.maxBucketMinor)) throw new AmountLimitError("BALANCE", limits.maxBucketMinor);
   await tx.wallet.update({
     where: { id: movement.walletId },
     data: { ...balances, updatedAt: createdAt },

@@ -26,7 +26,8 @@ export async function adjustBalance(
 ): Promise<EntryResult> {
   const input = parseInput(AdjustmentInput, raw);
   const operation = kind === "DEPOSIT" ? "recordDeposit" : "recordWithdrawal";
-  return idempotent(prisma, { accountId: callerId, operation, key: input.externalId, input }, async (tx) => {
+  const scope = { accountId: callerId, operation, key: input.externalId, input, walletOf: input.accountId };
+  return idempotent(prisma, scope, async (tx) => {
     const wallet = await walletOfAccount(tx, input.accountId);
     const amount = BigInt(input.amount);
     const { entries } = await postMovement(tx, {

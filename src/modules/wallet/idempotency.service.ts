@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
+import { walletLanes } from "./wallet-lanes.ts";
 import {
+  AmountLimitError,
   ConflictError,
   DomainError,
   ForbiddenError,
@@ -11,6 +13,8 @@ import {
   ValidationError,
 } from "../errors.ts";
 
+export const MAX_KEY_LENGTH = 255;
+
 /** Keys live at least this long; after that a key may be used again. */
 export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
 /** An IN_FLIGHT claim older than this belongs to a request that died: it may be taken over. */
@@ -19,7 +23,14 @@ const ABANDONED_AFTER_MS = 60_000;
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 type Stored = { ok: Json } | { error: { name: string; message: string; data?: Json } };
 
-export type IdempotencyScope = { accountId: number; operation: string; key: string | null | undefined; input: unknown };
+export type IdempotencyScope = {
+  accountId: number;
+  operation: string;
+  key: string | null | undefined;
+  input: unknown;
+  /** The account whose wallet the work locks: such work queues per wallet in memory first (wallet-lanes.ts). */
+  walletOf?: number;
+};
 
 /**
  * Runs `work` in one transaction, at most once per (account, operation, key), as Stripe
@@ -32,7 +43,18 @@ export async function idempotent<T extends Json>(
   scope: IdempotencyScope,
   work: (tx: Prisma.TransactionClient) => Promise<T>,
 ): Promise<T> {
+  if (scope.walletOf === undefined) return runOnce(prisma, scope, work);
+  return walletLanes.run(`account:${scope.walletOf}`, () => runOnce(prisma, scope, work));
+}
+
+async function runOnce<T extends Json>(
+  prisma: PrismaClient,
+  scope: IdempotencyScope,
+  work: (tx: Prisma.TransactionClient) => Promise<T>,
+): Promise<T> {
   if (!scope.key) return prisma.$transaction(work);
+  if (scope.key.length > MAX_KEY_LENGTH)
+    throw ValidationError.field("idempotencyKey", `must be at most ${MAX_KEY_LENGTH} characters`);
   const requestHash = createHash("sha256").update(stableJson(scope.input)).digest("hex");
   const claim = await claimKey(prisma, scope, requestHash);
   if ("replay" in claim) return replay(claim.replay) as T;
@@ -98,6 +120,7 @@ function errorData(err: DomainError): Json | undefined {
   if (err instanceof ValidationError) return err.problems;
   if (err instanceof InsufficientFundsError)
     return { bucket: err.bucket, current: String(err.current), required: String(err.required) };
+  if (err instanceof AmountLimitError) return { what: err.what, limit: err.limit };
   return undefined;
 }
 
@@ -113,6 +136,10 @@ function rebuildError({ name, message, data }: { name: string; message: string; 
     }
     case "NotFoundError":
       return new NotFoundError(message);
+    case "AmountLimitError": {
+      const d = data as { what: "MOVEMENT" | "BALANCE"; limit: number };
+      return new AmountLimitError(d.what, d.limit);
+    }
     case "ForbiddenError":
       return new ForbiddenError(message);
     default:

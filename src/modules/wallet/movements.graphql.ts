@@ -1,6 +1,6 @@
 import { builder } from "../../graphql/builder.ts";
-import { CREATOR_WRITE_ROLES, requireRole, SERVICE_ROLES } from "../../graphql/authorize.ts";
 import {
+  AmountLimitError,
   ConflictError,
   ForbiddenError,
   IdempotencyConflictError,
@@ -17,7 +17,7 @@ import { PayoutStatusEnum, PayoutType } from "./payout.graphql.ts";
 import { requestCashout, settlePayout } from "./payout.service.ts";
 import { recordSale } from "./sale.service.ts";
 
-const COMMON_ERRORS = [ValidationError, ForbiddenError, NotFoundError, IdempotencyConflictError];
+const COMMON_ERRORS = [ValidationError, ForbiddenError, NotFoundError, IdempotencyConflictError, AmountLimitError];
 const errors = (name: string, extra: (new (...args: never[]) => Error)[] = []) => ({
   types: [...COMMON_ERRORS, ...extra],
   directResult: true as const,
@@ -62,6 +62,7 @@ const ReleasePayload = builder
 
 builder.mutationField("requestCashout", (t) =>
   t.field({
+    authScopes: { can: "wallet.cashout" },
     type: PayoutPayload,
     description: "Cash out the viewer's whole available balance (no amount: it is always everything available).",
     errors: errors("RequestCashout", [NoAvailableFundsError]),
@@ -73,7 +74,7 @@ builder.mutationField("requestCashout", (t) =>
       }),
     },
     resolve: (_root, { input }, ctx) => {
-      const viewer = requireRole(ctx, CREATOR_WRITE_ROLES, "cash out");
+      const viewer = ctx.viewer!;
       return requestCashout(ctx.prisma, viewer.accountId, input?.idempotencyKey);
     },
   }),
@@ -91,12 +92,13 @@ const SaleInput = builder.inputType("RecordSaleInput", {
 
 builder.mutationField("recordSale", (t) =>
   t.field({
+    authScopes: { can: "ledger.record" },
     type: SalePayload,
     description: "Service: a fan unlocked a product. Credits the creator's hold; a referrer earns its fee.",
     errors: errors("RecordSale"),
     args: { input: t.arg({ type: SaleInput, required: true }) },
     resolve: (_root, { input }, ctx) => {
-      const viewer = requireRole(ctx, SERVICE_ROLES, "record sales");
+      const viewer = ctx.viewer!;
       return recordSale(ctx.prisma, viewer.accountId, {
         accountId: input.accountId,
         amount: input.amount,
@@ -110,6 +112,7 @@ builder.mutationField("recordSale", (t) =>
 
 builder.mutationField("releaseHolds", (t) =>
   t.field({
+    authScopes: { can: "ledger.record" },
     type: ReleasePayload,
     description: "Service: move sales whose hold period has passed to available. Safe to repeat.",
     errors: errors("ReleaseHolds"),
@@ -124,7 +127,6 @@ builder.mutationField("releaseHolds", (t) =>
       }),
     },
     resolve: (_root, { input }, ctx) => {
-      requireRole(ctx, SERVICE_ROLES, "release holds");
       const days = input?.holdPeriodDays ?? ctx.holdPeriodDays;
       if (!Number.isInteger(days) || days < 0 || days > 365)
         throw ValidationError.field("holdPeriodDays", "must be between 0 and 365");
@@ -138,6 +140,7 @@ builder.mutationField("releaseHolds", (t) =>
 
 builder.mutationField("settlePayout", (t) =>
   t.field({
+    authScopes: { can: "ledger.record" },
     type: PayoutPayload,
     description: "Service: the payment provider paid (PAID) or rejected (FAILED) a payout.",
     errors: errors("SettlePayout", [ConflictError]),
@@ -155,7 +158,7 @@ builder.mutationField("settlePayout", (t) =>
       }),
     },
     resolve: (_root, { input }, ctx) => {
-      const viewer = requireRole(ctx, SERVICE_ROLES, "settle payouts");
+      const viewer = ctx.viewer!;
       if (input.status === "REQUESTED") throw ValidationError.field("status", "must be PAID or FAILED");
       return settlePayout(ctx.prisma, viewer.accountId, {
         payoutId: input.payoutId,
@@ -185,12 +188,13 @@ for (const [field, kind] of [
 ] as const) {
   builder.mutationField(field, (t) =>
     t.field({
+      authScopes: { can: "ledger.record" },
       type: EntryPayload,
       description: `Service: a ${kind === "REFUND" ? "refund" : "chargeback"} of one sale (never takes a bucket below zero).`,
       errors: errors(field.charAt(0).toUpperCase() + field.slice(1), [ConflictError, InsufficientFundsError]),
       args: { input: t.arg({ type: ReversalInput, required: true }) },
       resolve: (_root, { input }, ctx) => {
-        const viewer = requireRole(ctx, SERVICE_ROLES, "record refunds and disputes");
+        const viewer = ctx.viewer!;
         return reverseSale(ctx.prisma, viewer.accountId, kind, {
           saleUuid: input.saleUuid,
           externalId: input.externalId,
@@ -217,12 +221,13 @@ for (const [field, kind] of [
 ] as const) {
   builder.mutationField(field, (t) =>
     t.field({
+      authScopes: { can: "ledger.record" },
       type: EntryPayload,
       description: `Service: a manual ${kind === "DEPOSIT" ? "deposit to" : "withdrawal from"} available.`,
       errors: errors(field.charAt(0).toUpperCase() + field.slice(1), [InsufficientFundsError]),
       args: { input: t.arg({ type: AdjustmentInput, required: true }) },
       resolve: (_root, { input }, ctx) => {
-        const viewer = requireRole(ctx, SERVICE_ROLES, "adjust balances");
+        const viewer = ctx.viewer!;
         return adjustBalance(ctx.prisma, viewer.accountId, kind, {
           accountId: input.accountId,
           amount: input.amount,

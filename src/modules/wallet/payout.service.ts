@@ -17,7 +17,8 @@ export async function requestCashout(
   accountId: number,
   idempotencyKey?: string | null,
 ): Promise<PayoutResult> {
-  return idempotent(prisma, { accountId, operation: "requestCashout", key: idempotencyKey, input: {} }, async (tx) => {
+  const scope = { accountId, operation: "requestCashout", key: idempotencyKey, input: {}, walletOf: accountId };
+  return idempotent(prisma, scope, async (tx) => {
     const wallet = await walletOfAccount(tx, accountId);
     const { available } = (await lockWallet(tx, wallet.id)).balances;
     if (available <= 0n) throw new NoAvailableFundsError();

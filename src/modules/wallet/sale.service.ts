@@ -24,7 +24,8 @@ export type SaleResult = { saleEntryId: number; affiliateEntryId: number | null 
  */
 export async function recordSale(prisma: PrismaClient, callerId: number, raw: SaleInput): Promise<SaleResult> {
   const input = parseInput(SaleInput, raw);
-  return idempotent(prisma, { accountId: callerId, operation: "recordSale", key: input.externalId, input }, async (tx) => {
+  const scope = { accountId: callerId, operation: "recordSale", key: input.externalId, input, walletOf: input.accountId };
+  return idempotent(prisma, scope, async (tx) => {
     const wallet = await walletOfAccount(tx, input.accountId);
     const product = input.productId ? await tx.product.findUnique({ where: { id: input.productId } }) : null;
     if (input.productId && product?.accountId !== input.accountId) {

@@ -1,4 +1,5 @@
 import { LegacyCashoutDocument, type LegacyWalletQuery, LegacyWalletDocument } from "../../generated/graphql.ts";
+import { MAX_KEY_LENGTH } from "../../modules/wallet/idempotency.service.ts";
 import { legacyTimestamp, legacyType } from "../formatting.ts";
 import { legacyError, legacyOk } from "../legacy-envelope.ts";
 import { intParam } from "../query-params.ts";
@@ -99,6 +100,7 @@ export const walletRoutes: Route[] = [
 function idempotencyKey(req: Request): string | null {
   const key = req.headers.get("idempotency-key")?.trim();
   if (key === undefined || key === "") return null;
-  if (key.length > 255) throw new RouteParamError("The Idempotency-Key header must be at most 255 characters.");
+  if (key.length > MAX_KEY_LENGTH)
+    throw new RouteParamError(`The Idempotency-Key header must be at most ${MAX_KEY_LENGTH} characters.`);
   return key;
 }

@@ -1,0 +1,93 @@
+/**
+ * Load and contention are not bugs: a lock that could not be taken in time, a pool with no
+ * free connection, a database that is down. Each surface answers them 409 or 503 with
+ * `Retry-After` instead of 500. This recognises them in whatever wrapping Prisma, its driver
+ * adapters, node-postgres or PGlite put around them.
+ */
+export type Unavailable = {
+  status: 409 | 503;
+  code: "BUSY" | "SERVICE_UNAVAILABLE";
+  message: string;
+  retryAfterSeconds: number;
+};
+
+export const BUSY_MESSAGE = "This wallet is busy with another request: retry shortly.";
+export const UNAVAILABLE_MESSAGE = "The service is temporarily unavailable: retry shortly.";
+
+/** A money movement that waited its turn on a busy wallet for too long (nothing was written). */
+export class WalletBusyError extends Error {
+  override name = "WalletBusyError";
+  constructor() {
+    super(BUSY_MESSAGE);
+  }
+}
+
+const busy = (): Unavailable => ({ status: 409, code: "BUSY", message: BUSY_MESSAGE, retryAfterSeconds: 1 });
+const down = (retryAfterSeconds = 2): Unavailable => ({
+  status: 503,
+  code: "SERVICE_UNAVAILABLE",
+  message: UNAVAILABLE_MESSAGE,
+  retryAfterSeconds,
+});
+
+/** PostgreSQL SQLSTATEs: lock_not_available, serialization_failure, deadlock_detected. */
+const CONTENTION_CODES = new Set(["55P03", "40001", "40P01"]);
+/** query_canceled (statement_timeout), too_many_connections, admin/crash shutdown, cannot_connect_now. */
+const UNAVAILABLE_CODES = new Set(["57014", "53300", "53400", "57P01", "57P02", "57P03"]);
+const UNAVAILABLE_KINDS = new Set([
+  "DatabaseNotReachable",
+  "ConnectionClosed",
+  "SocketTimeout",
+  "TooManyConnections",
+  "TlsConnectionError",
+]);
+/** Prisma: can't reach the server, timeouts, pool timeout, transaction could not start or expired. */
+const PRISMA_UNAVAILABLE = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P2028"]);
+const NODE_SOCKET_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN"]);
+const UNAVAILABLE_MESSAGES = [
+  /timeout exceeded when trying to connect/i,
+  /Connection terminated/i,
+  /Unable to start a transaction in the given time/i,
+  /Transaction already closed/i,
+  /the database system is (starting up|shutting down)/i,
+  /Can't reach database server/i,
+];
+
+/** 409/503 for contention and outages, null for anything else (which stays an unexpected 500). */
+export function unavailableReason(err: unknown): Unavailable | null {
+  if (err instanceof WalletBusyError) return busy();
+  let found: Unavailable | null = null;
+  walk(err, 0, new Set(), (node) => {
+    const code = stringProp(node, "code") ?? stringProp(node, "originalCode") ?? stringProp(node, "errorCode");
+    const kind = stringProp(node, "kind");
+    if ((code && CONTENTION_CODES.has(code)) || kind === "TransactionWriteConflict" || code === "P2034") found ??= busy();
+    else if (
+      (code &&
+        (UNAVAILABLE_CODES.has(code) || PRISMA_UNAVAILABLE.has(code) || NODE_SOCKET_CODES.has(code) || code.startsWith("08"))) ||
+      (kind && UNAVAILABLE_KINDS.has(kind))
+    ) {
+      found ??= down();
+    } else {
+      const message = stringProp(node, "message");
+      if (message && UNAVAILABLE_MESSAGES.some((re) => re.test(message))) found ??= down();
+    }
+  });
+  return found;
+}
+
+function stringProp(node: object, name: string): string | undefined {
+  const value = (node as Record<string, unknown>)[name];
+  return typeof value === "string" ? value : undefined;
+}
+
+/** Visits the error, its causes and nested metadata (bounded: errors can be cyclic). */
+function walk(value: unknown, depth: number, seen: Set<unknown>, visit: (node: object) => void): void {
+  if (!value || typeof value !== "object" || depth > 6 || seen.has(value)) return;
+  seen.add(value);
+  visit(value);
+  for (const key of ["cause", "originalError", "meta", "driverAdapterError", "error", "errors"]) {
+    const next = (value as Record<string, unknown>)[key];
+    if (Array.isArray(next)) next.slice(0, 10).forEach((n) => walk(n, depth + 1, seen, visit));
+    else walk(next, depth + 1, seen, visit);
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * Every abuse limit in one place, with the defaults a production gateway starts with. The
+ * environment can change each (src/config.ts names the variables); tests pass their own.
+ */
+export type Window = { perMinute: number; perHour: number };
+
+export type LimitsConfig = {
+  /** Largest request body accepted on any path (bytes). */
+  bodyLimitBytes: number;
+  /** Longest string accepted in any GraphQL argument or variable (characters). */
+  maxStringLength: number;
+  graphql: {
+    maxDepth: number;
+    maxAliases: number;
+    /** Each field costs 1, times the `first`/`last`/`perPage` of every list above it. */
+    maxCost: number;
+    maxTokens: number;
+    maxDirectives: number;
+    /** Who may introspect the schema (and see "Did you mean" suggestions). */
+    introspection: "on" | "authenticated" | "off";
+  };
+  rate: {
+    enabled: boolean;
+    /** Per token (per client address without one): queries and REST GETs. */
+    read: Window;
+    /** Per token (per client address without one): mutations and REST POST/DELETE. */
+    write: Window;
+    /** SERVICE tokens: platform services record sales in bulk. */
+    service: Window;
+    /** Failed logins before an email is locked; each further lockout doubles. */
+    loginFailuresPerEmail: number;
+    loginLockoutSeconds: number;
+    /** Failed logins per client address per hour, whatever the email. */
+    loginFailuresPerAddressPerHour: number;
+    registrationsPerAddressPerHour: number;
+    /** Invalid, expired or revoked tokens presented per client address per minute. */
+    badTokensPerAddressPerMinute: number;
+  };
+  /** Read the client address from the left of X-Forwarded-For (only behind a proxy you run). */
+  trustProxy: boolean;
+  /** Origins allowed to call from a browser (exact match); empty: no CORS headers at all. */
+  corsOrigins: string[];
+};
+
+export const DEFAULT_LIMITS: LimitsConfig = {
+  bodyLimitBytes: 1024 * 1024,
+  maxStringLength: 2000,
+  graphql: { maxDepth: 12, maxAliases: 15, maxCost: 20_000, maxTokens: 2_000, maxDirectives: 10, introspection: "authenticated" },
+  rate: {
+    enabled: true,
+    read: { perMinute: 60, perHour: 1000 },
+    write: { perMinute: 20, perHour: 100 },
+    service: { perMinute: 1200, perHour: 50_000 },
+    loginFailuresPerEmail: 5,
+    loginLockoutSeconds: 60,
+    loginFailuresPerAddressPerHour: 100,
+    registrationsPerAddressPerHour: 10,
+    badTokensPerAddressPerMinute: 30,
+  },
+  trustProxy: false,
+  corsOrigins: [],
+};
