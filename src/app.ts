@@ -96,7 +96,7 @@ export function createApp({ db, logger, config = {} }: AppDeps) {
       }),
       useRateLimit({ limits: rateLimits, clientAddress: clientAddress.addressOf }),
       useInputHygiene({ maxStringLength: limits.maxStringLength }),
-      useGraphQLLimits(limits.graphql),
+      ...useGraphQLLimits(limits.graphql),
       useViewer({ prisma: db.prisma, rateLimits, clientAddress: clientAddress.addressOf }),
       useRestRoutes({
         routes: restRoutes,

@@ -36,7 +36,8 @@ export const builder = new SchemaBuilder<{
       return new ForbiddenError(capability ? deniedMessage(ctx.viewer.role, capability) : "This token may not use this field");
     },
   },
-  errors: { defaultTypes: [DomainError] },
+  // Any field may refuse a capability: ForbiddenError is a possible result of every typed-error union.
+  errors: { defaultTypes: [DomainError, ForbiddenError] },
   prisma: {
     client: (ctx) => ctx.prisma,
     dmmf: getDatamodel(),

@@ -13,9 +13,9 @@ import type { Plugin } from "graphql-yoga";
 import type { LimitsConfig } from "../limits/limits-config.ts";
 import { type Capability, isSensitive } from "../modules/accounts/permissions.ts";
 
-/** A query refused for its shape: HTTP 400 with a stable extensions.code. */
+/** A query refused for its shape: HTTP 400 with a stable extensions.code (`spec: false`: Yoga answers validation errors 200 to application/json clients otherwise). */
 export const limitError = (code: string, message: string): GraphQLError =>
-  new GraphQLError(message, { extensions: { code, http: { status: 400 } } });
+  new GraphQLError(message, { extensions: { code, http: { status: 400, spec: false } } });
 
 /** Arguments that size a list: each multiplies the cost of everything selected below it. */
 const LIST_SIZE_ARGS = new Set(["first", "last", "perPage"]);
@@ -27,9 +27,9 @@ const LIST_SIZE_ARGS = new Set(["first", "last", "perPage"]);
  * money-moving or credential-checking mutation per operation; introspection and "Did you
  * mean" suggestions as configured.
  */
-export function useGraphQLLimits(limits: LimitsConfig["graphql"]): Plugin {
+export function useGraphQLLimits(limits: LimitsConfig["graphql"]): Plugin[] {
   const tagged = (code: string) => [
-    (_ctx: unknown, err: GraphQLError) => Object.assign(err.extensions as object, { code, http: { status: 400 } }),
+    (_ctx: unknown, err: GraphQLError) => Object.assign(err.extensions as object, { code, http: { status: 400, spec: false } }),
   ];
   const plugins: Plugin[] = [
     EnvelopArmorPlugin({
@@ -60,11 +60,12 @@ export function useGraphQLLimits(limits: LimitsConfig["graphql"]): Plugin {
     const mode = limits.introspection;
     plugins.push(
       useDisableIntrospection({
+        // A presented token is checked (401 when bad) before anything executes.
         isDisabled: (request) => mode === "off" || (!request.headers.get("authorization") && !request.headers.get("x-api-key")),
       }),
     );
   }
-  return { onPluginInit: ({ addPlugin }) => plugins.forEach(addPlugin) };
+  return plugins;
 }
 
 const oneSensitiveMutation: ValidationRule = (context) => ({

@@ -18,7 +18,7 @@ export function rejectString(field: string, value: string, maxLength: number): R
 
 export const inputError = (r: RejectedInput): GraphQLError =>
   new GraphQLError(`Invalid input: ${r.message}.`, {
-    extensions: { code: "INVALID_INPUT", field: r.field, reason: r.code, http: { status: 422 } },
+    extensions: { code: "INVALID_INPUT", field: r.field, reason: r.code, http: { status: 422, spec: false } },
   });
 
 /**

@@ -1,4 +1,5 @@
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { randomBytes } from "node:crypto";
 import { print } from "graphql";
 
 const printedDocuments = new WeakMap<object, string>();
@@ -26,9 +27,19 @@ export type OperationResult<T> = (
   | ({ kind: "failed" } & OperationFailure)
 ) & { headers: Headers };
 
-/** Requests the REST layer makes to its own /graphql, with the outer request's client address. */
-const internalRequests = new WeakMap<Request, { clientAddress: string | null }>();
-export const internalRequestOf = (request: Request) => internalRequests.get(request);
+/**
+ * Requests the REST layer makes to its own /graphql carry a secret of this process (clients
+ * cannot forge it) and the outer request's client address. Headers, because the fetch layer
+ * may hand the handler a copy of the Request object.
+ */
+const INTERNAL_SECRET = randomBytes(24).toString("base64url");
+const INTERNAL_HEADER = "x-wallet-gateway-internal";
+const ADDRESS_HEADER = "x-wallet-gateway-client-address";
+
+export function internalRequestOf(request: Request): { clientAddress: string | null } | undefined {
+  if (request.headers.get(INTERNAL_HEADER) !== INTERNAL_SECRET) return undefined;
+  return { clientAddress: request.headers.get(ADDRESS_HEADER) };
+}
 
 const FORWARDED_HEADERS = ["authorization", "x-api-key", "x-request-id", "idempotency-key"];
 
@@ -48,13 +59,11 @@ export async function runOperation<T, V extends Record<string, unknown>>(
     const value = incoming.headers.get(name);
     if (value !== null) headers.set(name, value);
   }
-  const request = new Request("http://internal/graphql", {
-    method: "POST",
-    headers,
-    body: JSON.stringify({ query: printed(document), variables }),
-  });
-  internalRequests.set(request, { clientAddress });
-  const response = await graphql(request);
+  headers.set(INTERNAL_HEADER, INTERNAL_SECRET);
+  if (clientAddress !== null) headers.set(ADDRESS_HEADER, clientAddress);
+  const response = await graphql(
+    new Request("http://internal/graphql", { method: "POST", headers, body: JSON.stringify({ query: printed(document), variables }) }),
+  );
   const body = (await response.json()) as {
     data?: T | null;
     errors?: { message: string; extensions?: { code?: string; reason?: string } & Record<string, unknown> }[];

@@ -1,0 +1,178 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "../../src/db/database.ts";
+import { gql, startServer } from "../helpers/app.ts";
+import { testDatabase } from "../helpers/db.ts";
+import { createCreator, uniqueEmail } from "../helpers/factories.ts";
+import { limitsWith, randomAddress } from "../helpers/limits.ts";
+
+type Call = { status: number; body: unknown; headers: Headers };
+
+describe("rate limits: read and write tiers, logins, registrations, bad tokens", () => {
+  let db: Database;
+  let url: string;
+
+  const call = async (
+    path: string,
+    init: { method?: string; token?: string; address?: string; body?: unknown; apiKey?: boolean } = {},
+  ): Promise<Call> => {
+    const res = await fetch(`${url}${path}`, {
+      method: init.method ?? (init.body === undefined ? "GET" : "POST"),
+      headers: {
+        "x-forwarded-for": init.address ?? randomAddress(),
+        ...(init.token ? (init.apiKey ? { "x-api-key": init.token } : { authorization: `Bearer ${init.token}` }) : {}),
+        ...(init.body === undefined ? {} : { "content-type": "application/json" }),
+      },
+      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+    });
+    return { status: res.status, body: await res.json(), headers: res.headers };
+  };
+  const limitHeaders = (c: Call) =>
+    ["limit", "remaining", "tier"]
+      .map((h) => c.headers.get(`x-ratelimit-${h}`))
+      .concat(Number(c.headers.get("x-ratelimit-reset")) > 0 ? "reset" : "no-reset");
+
+  beforeAll(async () => {
+    db = await testDatabase();
+    ({ url } = await startServer(
+      db,
+      limitsWith({
+        read: { perMinute: 5, perHour: 100 },
+        write: { perMinute: 3, perHour: 100 },
+        loginFailuresPerEmail: 5,
+        loginLockoutSeconds: 1,
+        registrationsPerAddressPerHour: 3,
+        badTokensPerAddressPerMinute: 3,
+      }),
+    ));
+  });
+
+  it("counts REST reads per token with X-RateLimit headers, then answers 429 in the legacy envelope with Retry-After", async () => {
+    const me = await createCreator(db);
+    const seen: (string | null)[][] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await call("/api/wallet", { token: me.token });
+      expect(res.status).toBe(200);
+      seen.push(limitHeaders(res));
+    }
+    expect(seen).toEqual([4, 3, 2, 1, 0].map((left) => ["5", String(left), "read", "reset"]));
+    const refused = await call("/api/wallet", { token: me.token });
+    expect(refused.status).toBe(429);
+    expect(refused.body).toEqual({
+      success: false,
+      errors_message: "Rate limit exceeded: 5 read requests per minute.",
+      data: null,
+    });
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(Number(refused.headers.get("retry-after"))).toBeLessThanOrEqual(60);
+    expect(limitHeaders(refused)).toEqual(["5", "0", "read", "reset"]);
+    // The write tier is separate.
+    const cashout = await call("/api/wallet/cashout", { method: "POST", token: me.token });
+    expect([cashout.status, limitHeaders(cashout)]).toEqual([422, ["3", "2", "write", "reset"]]);
+    // GraphQL spends the same budget: 429 with RATE_LIMITED and the retry time.
+    const viaGraphQL = await gql(url, "{ viewer { tokenRole } }", {
+      token: me.token,
+      headers: { "x-forwarded-for": randomAddress() },
+    });
+    expect(viaGraphQL.status).toBe(429);
+    expect(viaGraphQL.body.errors?.[0]).toMatchObject({
+      message: "Rate limit exceeded: 5 read requests per minute.",
+      extensions: { code: "RATE_LIMITED", retryAfter: expect.any(Number) },
+    });
+  });
+
+  it("speaks each family's 429: Studio with error and retry_after, Stats its own", async () => {
+    const me = await createCreator(db);
+    for (let i = 0; i < 5; i++)
+      expect((await call("/api/external/v1/account/wallet/transactions", { token: me.token, apiKey: true })).status).toBe(200);
+    const studio = await call("/api/external/v1/account/wallet/transactions", { token: me.token, apiKey: true });
+    expect(studio.status).toBe(429);
+    expect(studio.body).toEqual({
+      success: false,
+      error: "rate_limit_exceeded",
+      message: "Rate limit exceeded: 5 read requests per minute.",
+      retry_after: Number(studio.headers.get("retry-after")),
+    });
+    const stats = await call("/api/stats/transactions", { token: me.token });
+    expect(stats.status).toBe(429);
+    expect(stats.body).toMatchObject({
+      success: false,
+      error: "rate_limit_exceeded",
+      retry_after: Number(stats.headers.get("retry-after")),
+    });
+  });
+
+  it("counts each alias of a limited field once, and anonymous callers per address", async () => {
+    const me = await createCreator(db);
+    const three = await gql(url, "{ a: viewer { tokenRole } b: viewer { tokenRole } c: viewer { tokenRole } }", {
+      token: me.token,
+    });
+    expect(three.status).toBe(200);
+    const next = await call("/api/wallet", { token: me.token });
+    expect(limitHeaders(next)).toEqual(["5", "1", "read", "reset"]);
+    const six = await gql(
+      url,
+      `{ ${"abcdef"
+        .split("")
+        .map((a) => `${a}: viewer { tokenRole }`)
+        .join(" ")} }`,
+      { token: (await createCreator(db)).token },
+    );
+    expect(six.status).toBe(429);
+    // Anonymous: the budget is the address's; every REST answer carries the headers, a 404 too.
+    const address = randomAddress();
+    const first = await call("/api/no-such-path", { address });
+    expect([first.status, limitHeaders(first)]).toEqual([404, ["5", "4", "read", "reset"]]);
+    const other = await call("/api/no-such-path", { address: randomAddress() });
+    expect(limitHeaders(other)).toEqual(["5", "4", "read", "reset"]);
+  });
+
+  it("locks an email after 5 wrong passwords (even the right one then gets 429), each lockout twice as long", async () => {
+    const email = uniqueEmail("brute");
+    const registered = await call("/api/register", {
+      body: { email, password: "right-password", display_name: "Victim", currency: "USD" },
+    });
+    expect(registered.status).toBe(200);
+    const attempt = (password: string) => call("/api/login", { body: { email, password } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push((await attempt(`wrong-${i}`)).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429, 429, 429, 429, 429, 429]);
+    const locked = await attempt("right-password");
+    expect(locked.status).toBe(429);
+    expect(locked.body).toEqual({
+      success: false,
+      errors_message: "Too many failed logins for this account: try again later.",
+      data: null,
+    });
+    expect(locked.headers.get("retry-after")).toBe("1");
+    await new Promise((r) => setTimeout(r, 1200));
+    for (let i = 0; i < 5; i++) expect((await attempt(`again-${i}`)).status).toBe(401);
+    const second = await attempt("right-password");
+    expect([second.status, second.headers.get("retry-after")]).toEqual([429, "2"]);
+    await new Promise((r) => setTimeout(r, 2200));
+    expect((await attempt("right-password")).status).toBe(200);
+  });
+
+  it("limits registrations per address", async () => {
+    const address = randomAddress();
+    const register = () =>
+      call("/api/register", {
+        address,
+        body: { email: uniqueEmail("reg"), password: "a-good-password", display_name: "New", currency: "EUR" },
+      });
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await register()).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+  });
+
+  it("stops looking tokens up for an address that sent 3 bad ones", async () => {
+    const address = randomAddress();
+    const me = await createCreator(db);
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await call("/api/wallet", { address, token: `wgw_guess${i}` })).status);
+    statuses.push((await call("/api/wallet", { address, token: "wgw_guess9" })).status);
+    statuses.push((await call("/api/wallet", { address, token: me.token })).status);
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    // Another address with the good token is unaffected.
+    expect((await call("/api/wallet", { token: me.token })).status).toBe(200);
+  });
+});
