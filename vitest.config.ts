@@ -8,6 +8,9 @@ export default defineConfig({
   resolve: { alias: [{ find: /^graphql$/, replacement: "graphql/index.js" }] },
   test: {
     include: ["test/**/*.test.ts"],
+    // Files named *.postgres.test.ts need a PostgreSQL server (several sessions or processes on
+    // one database); they run in the PostgreSQL leg (DATABASE_URL=... npm test), as CI does.
+    exclude: process.env.DATABASE_URL ? [] : ["test/**/*.postgres.test.ts"],
     globalSetup: ["test/helpers/global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,

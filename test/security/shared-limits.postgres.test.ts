@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { POSTGRES_URL, testDatabase } from "../helpers/db.ts";
+import { createCreator, uniqueEmail } from "../helpers/factories.ts";
+import { randomAddress } from "../helpers/limits.ts";
+import { childEnv, type Running, runServer, waitFor } from "../helpers/processes.ts";
+
+// PostgreSQL only: two real gateway processes on one database share every limit through it.
+describe("two gateway processes on one PostgreSQL database count limits together", () => {
+  const gateways: { process: Running; url: string }[] = [];
+
+  beforeAll(async () => {
+    const env = childEnv({
+      DATABASE_URL: POSTGRES_URL as string,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "warn",
+      TRUST_PROXY: "true",
+      RATE_LIMIT_READ_PER_MINUTE: "4",
+      LOGIN_FAILURES_PER_EMAIL: "3",
+    });
+    const started = [runServer(env), runServer(env)];
+    for (const process of started) {
+      const [, url] = await waitFor(process, /GraphiQL: (http:\/\/\S+)\/graphql/);
+      gateways.push({ process, url: url! });
+    }
+  }, 90_000);
+
+  afterAll(async () => {
+    for (const g of gateways) {
+      g.process.child.kill("SIGTERM");
+      await g.process.exited;
+    }
+  });
+
+  it("spends one read budget across both processes, and locks an email whichever process saw the failures", async () => {
+    const db = await testDatabase();
+    const me = await createCreator(db);
+    const [a, b] = gateways as [(typeof gateways)[0], (typeof gateways)[0]];
+    const read = async (g: typeof a) => {
+      const res = await fetch(`${g.url}/api/wallet`, {
+        headers: { authorization: `Bearer ${me.token}`, "x-forwarded-for": randomAddress() },
+      });
+      return [res.status, res.headers.get("x-ratelimit-remaining")];
+    };
+    expect([await read(a), await read(b), await read(a), await read(b), await read(a)]).toEqual([
+      [200, "3"],
+      [200, "2"],
+      [200, "1"],
+      [200, "0"],
+      [429, "0"],
+    ]);
+
+    const email = uniqueEmail("shared");
+    const register = await fetch(`${a.url}/api/register`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-forwarded-for": randomAddress() },
+      body: JSON.stringify({ email, password: "right-password", display_name: "Shared", currency: "USD" }),
+    });
+    expect(register.status).toBe(200);
+    const login = async (g: typeof a, password: string) =>
+      (
+        await fetch(`${g.url}/api/login`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-forwarded-for": randomAddress() },
+          body: JSON.stringify({ email, password }),
+        })
+      ).status;
+    expect([
+      await login(a, "wrong-1"),
+      await login(b, "wrong-2"),
+      await login(a, "wrong-3"),
+      await login(b, "right-password"),
+    ]).toEqual([401, 401, 401, 429]);
+  });
+});
