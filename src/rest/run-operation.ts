@@ -62,7 +62,11 @@ export async function runOperation<T, V extends Record<string, unknown>>(
   headers.set(INTERNAL_HEADER, INTERNAL_SECRET);
   if (clientAddress !== null) headers.set(ADDRESS_HEADER, clientAddress);
   const response = await graphql(
-    new Request("http://internal/graphql", { method: "POST", headers, body: JSON.stringify({ query: printed(document), variables }) }),
+    new Request("http://internal/graphql", {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ query: printed(document), variables }),
+    }),
   );
   const body = (await response.json()) as {
     data?: T | null;
