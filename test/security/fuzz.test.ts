@@ -132,7 +132,8 @@ describe("fuzzing every REST path and GraphQL's variables: never a 5xx, always t
         if (r.auth === "apikey") headers["x-api-key"] = token;
         if (r.auth === "random") headers.authorization = `Bearer wgw_${Math.random().toString(36).slice(2)}`;
         if (r.auth === "garbage") headers.authorization = "Basic x";
-        if (r.idempotencyKey !== undefined) headers["idempotency-key"] = r.idempotencyKey.replace(/[^\x20-\x7e]/g, "?").slice(0, 400);
+        if (r.idempotencyKey !== undefined)
+          headers["idempotency-key"] = r.idempotencyKey.replace(/[^\x20-\x7e]/g, "?").slice(0, 400);
         const body =
           r.method === "GET" || r.body === undefined ? undefined : typeof r.body === "string" ? r.body : JSON.stringify(r.body);
         if (body !== undefined) headers["content-type"] = "application/json";
