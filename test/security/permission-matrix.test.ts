@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
+import fs from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/database.ts";
 import type { TokenRole } from "../../src/generated/prisma/enums.ts";
 import { schema } from "../../src/graphql/schema.ts";
 import { type Capability, CAPABILITIES, CREDENTIAL_MUTATIONS, may, TOKEN_ROLES } from "../../src/modules/accounts/permissions.ts";
+import { permissionsDocument } from "../../src/modules/accounts/permissions-doc.ts";
 import { issueToken } from "../../src/modules/accounts/token.service.ts";
 import { restRoutes } from "../../src/rest/routes/index.ts";
 import { gql, startServer } from "../helpers/app.ts";
@@ -76,6 +78,10 @@ describe("the permission table decides every operation on both surfaces", () => 
     expect(REST.map((r) => `${r.method} ${r.path.replace(/2147483000/, ":childId")}`).sort()).toEqual(
       restRoutes.map((r) => `${r.method} ${r.path}`).sort(),
     );
+  });
+
+  it("is what docs/permissions.md shows (run `npm run docs:permissions` after changing the table)", () => {
+    expect(fs.readFileSync(new URL("../../docs/permissions.md", import.meta.url), "utf8")).toBe(permissionsDocument());
   });
 
   it("names a capability on every root field and every Viewer field, except the public credential mutations", () => {
