@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { expect } from "vitest";
 import type { Database } from "../../src/db/database.ts";
-import { gql } from "./app.ts";
+import { gql, startServer } from "./app.ts";
+import { testDatabase } from "./db.ts";
 import { createCreator } from "./factories.ts";
 
 /** Runs a GraphQL mutation that must succeed and returns its (single) root field. */
@@ -19,6 +20,15 @@ export async function mutate<T = Record<string, unknown>>(
 /** A platform service account and its token, for recording sales and settling payouts. */
 export async function createService(db: Database) {
   return createCreator(db, { service: true, name: "Sales service" });
+}
+
+export type Service = Awaited<ReturnType<typeof createService>>;
+
+/** What most money tests start from: the file's database, the app on a socket, a service account. */
+export async function openWalletServer(): Promise<{ db: Database; url: string; service: Service }> {
+  const db = await testDatabase();
+  const { url } = await startServer(db);
+  return { db, url, service: await createService(db) };
 }
 
 export const ENTRY_FIELDS = "id uuid amount bucket balanceAfter type status title";

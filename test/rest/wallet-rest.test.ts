@@ -5,19 +5,15 @@ import { revokeToken } from "../../src/modules/accounts/token.service.ts";
 import { startServer } from "../helpers/app.ts";
 import { testDatabase } from "../helpers/db.ts";
 import { createCreator } from "../helpers/factories.ts";
-import { createService, deposit, mutate, recordSale, releaseAll } from "../helpers/money.ts";
+import { type Service, createService, deposit, mutate, openWalletServer, recordSale, releaseAll } from "../helpers/money.ts";
 
 const legacyTime = (d: Date) => d.toISOString().slice(0, 19).replace("T", " ");
 
 describe("legacy REST paths (golden responses)", () => {
   let db: Database;
   let url: string;
-  let service: Awaited<ReturnType<typeof createService>>;
-  beforeAll(async () => {
-    db = await testDatabase();
-    ({ url } = await startServer(db));
-    service = await createService(db);
-  });
+  let service: Service;
+  beforeAll(async () => ({ db, url, service } = await openWalletServer()));
 
   const call = async (path: string, init: RequestInit & { token?: string; apiKey?: string } = {}) => {
     const headers = new Headers(init.headers);

@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { type Database, openDatabase } from "../../src/db/database.ts";
 import { walletLanes } from "../../src/modules/wallet/wallet-lanes.ts";
-import { startServer, UNLIMITED } from "../helpers/app.ts";
-import { testDatabase, testLogger } from "../helpers/db.ts";
+import { UNLIMITED } from "../helpers/app.ts";
+import { testLogger } from "../helpers/db.ts";
 import { createCreator } from "../helpers/factories.ts";
-import { createService, deposit } from "../helpers/money.ts";
+import { type Service, deposit, openWalletServer } from "../helpers/money.ts";
 
 const cashout = (url: string, token: string) =>
   fetch(`${url}/api/wallet/cashout`, { method: "POST", headers: { authorization: `Bearer ${token}` } });
@@ -15,13 +15,8 @@ const cashout = (url: string, token: string) =>
 describe("backpressure: contention and outages answer 409/503 with Retry-After, never 500", () => {
   let db: Database;
   let url: string;
-  let service: Awaited<ReturnType<typeof createService>>;
-
-  beforeAll(async () => {
-    db = await testDatabase();
-    ({ url } = await startServer(db));
-    service = await createService(db);
-  });
+  let service: Service;
+  beforeAll(async () => ({ db, url, service } = await openWalletServer()));
 
   it("answers 409 with Retry-After while the wallet's lane stays busy past the wait, and serves it after", async () => {
     walletLanes.configure({ timeoutMs: 100 });

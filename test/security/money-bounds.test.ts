@@ -3,10 +3,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/database.ts";
 import { DEFAULT_MONEY_LIMITS } from "../../src/modules/money-limits.ts";
 import { unitsFromMinor } from "../../src/rest/formatting.ts";
-import { gql, startServer } from "../helpers/app.ts";
-import { testDatabase } from "../helpers/db.ts";
+import { gql } from "../helpers/app.ts";
 import { createCreator } from "../helpers/factories.ts";
-import { createService, deposit, walletOf } from "../helpers/money.ts";
+import { type Service, deposit, openWalletServer, walletOf } from "../helpers/money.ts";
 
 const { maxMovementMinor: MAX_MOVE, maxBucketMinor: MAX_BUCKET } = DEFAULT_MONEY_LIMITS;
 const DEPOSIT = `mutation($input: BalanceAdjustmentInput!) { recordDeposit(input: $input) {
@@ -15,13 +14,8 @@ const DEPOSIT = `mutation($input: BalanceAdjustmentInput!) { recordDeposit(input
 describe("money bounds: a maximum per movement and per bucket, refused before anything is written", () => {
   let db: Database;
   let url: string;
-  let service: Awaited<ReturnType<typeof createService>>;
-
-  beforeAll(async () => {
-    db = await testDatabase();
-    ({ url } = await startServer(db));
-    service = await createService(db);
-  });
+  let service: Service;
+  beforeAll(async () => ({ db, url, service } = await openWalletServer()));
 
   const entriesOf = (accountId: number) => db.prisma.ledgerEntry.count({ where: { wallet: { accountId } } });
 

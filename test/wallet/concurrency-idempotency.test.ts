@@ -2,10 +2,8 @@ import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/database.ts";
 import { reconcile } from "../../src/modules/ledger/reconcile.ts";
-import { startServer } from "../helpers/app.ts";
-import { testDatabase } from "../helpers/db.ts";
 import { createCreator } from "../helpers/factories.ts";
-import { createService, deposit, mutate } from "../helpers/money.ts";
+import { type Service, deposit, mutate, openWalletServer } from "../helpers/money.ts";
 
 const cashoutOverRest = (url: string, token: string, key?: string) =>
   fetch(`${url}/api/wallet/cashout`, {
@@ -16,12 +14,8 @@ const cashoutOverRest = (url: string, token: string, key?: string) =>
 describe("concurrent and repeated money requests", () => {
   let db: Database;
   let url: string;
-  let service: Awaited<ReturnType<typeof createService>>;
-  beforeAll(async () => {
-    db = await testDatabase();
-    ({ url } = await startServer(db));
-    service = await createService(db);
-  });
+  let service: Service;
+  beforeAll(async () => ({ db, url, service } = await openWalletServer()));
 
   it("200 concurrent cashouts on one wallet: exactly one payout of the whole balance, every other 'No available funds'", async () => {
     const creator = await createCreator(db);

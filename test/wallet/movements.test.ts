@@ -2,10 +2,18 @@ import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/database.ts";
 import { reconcile } from "../../src/modules/ledger/reconcile.ts";
-import { gql, startServer } from "../helpers/app.ts";
-import { testDatabase } from "../helpers/db.ts";
+import { gql } from "../helpers/app.ts";
 import { createCreator } from "../helpers/factories.ts";
-import { createService, deposit, ENTRY_FIELDS, mutate, recordSale, releaseAll, walletOf } from "../helpers/money.ts";
+import {
+  ENTRY_FIELDS,
+  type Service,
+  deposit,
+  mutate,
+  openWalletServer,
+  recordSale,
+  releaseAll,
+  walletOf,
+} from "../helpers/money.ts";
 
 const CASHOUT = `mutation($key: String) { requestCashout(input: { idempotencyKey: $key }) { __typename
   ... on PayoutPayload { payout { id amount status } } ... on Error { code message } } }`;
@@ -17,12 +25,8 @@ const REVERSE = (field: string) => `mutation($input: SaleReversalInput!) { ${fie
 describe("money movements through GraphQL", () => {
   let db: Database;
   let url: string;
-  let service: Awaited<ReturnType<typeof createService>>;
-  beforeAll(async () => {
-    db = await testDatabase();
-    ({ url } = await startServer(db));
-    service = await createService(db);
-  });
+  let service: Service;
+  beforeAll(async () => ({ db, url, service } = await openWalletServer()));
 
   const entriesOf = async (walletId: number) =>
     (await db.prisma.ledgerEntry.findMany({ where: { walletId }, orderBy: { id: "asc" } })).map((e) => [

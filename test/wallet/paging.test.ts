@@ -1,9 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/database.ts";
-import { gql, startServer } from "../helpers/app.ts";
-import { testDatabase } from "../helpers/db.ts";
+import { gql } from "../helpers/app.ts";
 import { createCreator } from "../helpers/factories.ts";
-import { createService, deposit, recordSale } from "../helpers/money.ts";
+import { type Service, deposit, openWalletServer, recordSale } from "../helpers/money.ts";
 
 type Page = {
   __typename: string;
@@ -25,12 +24,8 @@ const QUERY = `query($first: Int, $after: String, $last: Int, $before: String, $
 describe("ledger keyset pagination", () => {
   let db: Database;
   let url: string;
-  let service: Awaited<ReturnType<typeof createService>>;
-  beforeAll(async () => {
-    db = await testDatabase();
-    ({ url } = await startServer(db));
-    service = await createService(db);
-  });
+  let service: Service;
+  beforeAll(async () => ({ db, url, service } = await openWalletServer()));
 
   async function page(token: string, variables: Record<string, unknown>): Promise<Page> {
     const res = await gql<{ viewer: { wallet: { transactions: Page } } }>(url, QUERY, { token, variables });
