@@ -66,6 +66,15 @@ async function handle(
   }
 }
 
+const LIMIT_CODES = new Set([
+  "QUERY_TOO_DEEP",
+  "TOO_MANY_ALIASES",
+  "TOO_MANY_TOKENS",
+  "TOO_MANY_DIRECTIVES",
+  "QUERY_TOO_COSTLY",
+  "TOO_MANY_SENSITIVE_MUTATIONS",
+]);
+
 /** The inner GraphQL answer's client and load errors, in the path's own envelope; null for anything unexpected. */
 function failureResponse(surface: SurfaceErrors, failure: OperationFailure): Response | null {
   const ext = failure.extensions;
@@ -99,6 +108,9 @@ function failureResponse(surface: SurfaceErrors, failure: OperationFailure): Res
     case "FORBIDDEN":
       return surface.forbidden(failure.message);
   }
-  if (failure.status === 400) return surface.badRequest(failure.message, failure.code);
+  // The caller's request made the operation too large (a page size it chose); anything else
+  // that fails validation is our own operation's bug, a 500.
+  if (failure.status === 400 && failure.code && LIMIT_CODES.has(failure.code))
+    return surface.badRequest(failure.message, failure.code);
   return null;
 }
