@@ -125,7 +125,7 @@ describe("affiliate invitations", () => {
       };
     }>(
       url,
-      `{ viewer { affiliate { referralRevenue invitation(feeBasisPoints: 400) { ... on AffiliateInvitation { registrations feePercentage } }
+      `{ viewer { affiliate { referralRevenue invitation(feeBasisPoints: 400) { ... on Invitation { registrations feePercentage } }
         invited { ... on InvitedConnection { totalCount nodes { accountId revenue feeBasisPoints } } } } } }`,
       { token: me.token },
     );

@@ -187,7 +187,7 @@ describe("dashboard KPIs (pre-aggregated on write)", () => {
     expect([mixed.currency_unified, mixed.wallet_balance, mixed.total_product_revenue]).toEqual([false, null, 650]);
     const graph = await gql<{ viewer: { aggregateDashboard: { totalsByCurrency: unknown[]; asOf: string } } }>(
       url,
-      "{ viewer { aggregateDashboard { ... on Dashboard { asOf totalsByCurrency { currencyCode productRevenue walletBalance { hold total } } } } } }",
+      "{ viewer { aggregateDashboard { ... on DashboardSummary { asOf totalsByCurrency { currencyCode productRevenue walletBalance { hold total } } } } } }",
       { token: master.token },
     );
     expect(graph.body.data?.viewer.aggregateDashboard.totalsByCurrency).toEqual([

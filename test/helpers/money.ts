@@ -58,7 +58,7 @@ export async function deposit(url: string, serviceToken: string, accountId: numb
   return mutate<{ __typename: string; entry?: { id: number; balanceAfter: number } }>(
     url,
     serviceToken,
-    `mutation($input: BalanceAdjustmentInput!) { recordDeposit(input: $input) { __typename ... on LedgerEntryPayload { entry { ${ENTRY_FIELDS} } } ... on Error { code message } } }`,
+    `mutation($input: BalanceAdjustmentInput!) { recordDeposit(input: $input) { __typename ... on TransactionPayload { entry { ${ENTRY_FIELDS} } } ... on Error { code message } } }`,
     { input: { accountId, amount, externalId } },
   );
 }

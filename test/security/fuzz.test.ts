@@ -165,7 +165,7 @@ describe("fuzzing every REST path and GraphQL's variables: never a 5xx, always t
       "mutation($i: RegisterInput!) { register(input: $i) { __typename } }",
       "mutation($k: String) { requestCashout(input: { idempotencyKey: $k }) { __typename } }",
       "query($f: ReportFilter, $p: Int, $n: Int) { transactionReport(filter: $f, page: $p, perPage: $n) { __typename } }",
-      "query($n: Int, $a: String, $f: LedgerFilter) { viewer { wallet { transactions(first: $n, after: $a, filter: $f) { __typename } } } }",
+      "query($n: Int, $a: String, $f: TransactionFilter) { viewer { wallet { transactions(first: $n, after: $a, filter: $f) { __typename } } } }",
       "query($p: Int, $n: Int) { viewer { wallet { transactionPage(page: $p, perPage: $n) { __typename } } } }",
       "mutation($n: Int) { createInvitation(input: { feeBasisPoints: $n }) { __typename } }",
       "mutation($i: LinkAccountInput!) { linkAccount(input: $i) { __typename } }",

@@ -20,7 +20,7 @@ const CASHOUT = `mutation($key: String) { requestCashout(input: { idempotencyKey
 const SETTLE = `mutation($input: SettlePayoutInput!) { settlePayout(input: $input) { __typename
   ... on PayoutPayload { payout { id amount status failureCode } } ... on Error { code message } } }`;
 const REVERSE = (field: string) => `mutation($input: SaleReversalInput!) { ${field}(input: $input) { __typename
-  ... on LedgerEntryPayload { entry { ${ENTRY_FIELDS} } } ... on Error { code message } } }`;
+  ... on TransactionPayload { entry { ${ENTRY_FIELDS} } } ... on Error { code message } } }`;
 
 describe("money movements through GraphQL", () => {
   let db: Database;
@@ -144,7 +144,7 @@ describe("money movements through GraphQL", () => {
     });
     const list = await gql<{ viewer: { wallet: { transactions: { nodes: { type: string; amount: number }[] } } } }>(
       url,
-      "{ viewer { wallet { transactions(first: 10) { ... on LedgerConnection { nodes { type amount } } } } } }",
+      "{ viewer { wallet { transactions(first: 10) { ... on TransactionConnection { nodes { type amount } } } } } }",
       { token: creator.token },
     );
     expect(list.body.data?.viewer.wallet.transactions.nodes).toEqual([

@@ -14,10 +14,10 @@ type Page = {
   message?: string;
 };
 
-const QUERY = `query($first: Int, $after: String, $last: Int, $before: String, $order: LedgerOrder, $filter: LedgerFilter) {
+const QUERY = `query($first: Int, $after: String, $last: Int, $before: String, $order: TransactionOrder, $filter: TransactionFilter) {
   viewer { wallet { transactions(first: $first, after: $after, last: $last, before: $before, order: $order, filter: $filter) {
     __typename
-    ... on LedgerConnection { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } nodes { id type } }
+    ... on TransactionConnection { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } nodes { id type } }
     ... on InvalidCursorError { reason argument message }
     ... on ValidationError { message } } } } }`;
 

@@ -7,7 +7,7 @@ import { createService, deposit, mutate, recordSale } from "../helpers/money.ts"
 import { countStatements } from "../helpers/statements.ts";
 
 const QUERY = `{ viewer { wallet { available hold pending total referralRevenue currency { code }
-  transactions(first: 50) { ... on LedgerConnection { totalCount pageInfo { hasNextPage endCursor }
+  transactions(first: 50) { ... on TransactionConnection { totalCount pageInfo { hasNextPage endCursor }
     nodes { id uuid amount fee net type studioAction status bucket balanceAfter title description createdAt
       currency { code } payout { id amount status } invoice { id status } } } } } } }`;
 

@@ -2,14 +2,15 @@ import { builder } from "../../graphql/builder.ts";
 import { safeMinorUnits } from "../../graphql/money.ts";
 import { InvalidCursorError, ValidationError } from "../errors.ts";
 import { ledgerConnection } from "../ledger/ledger-query.ts";
-import { LedgerConnectionType, LedgerOrderEnum } from "../ledger/ledger.graphql.ts";
+import { LedgerConnectionType, LedgerOrderEnum, PageInfo } from "../ledger/ledger.graphql.ts";
 import { Viewer } from "../viewer/viewer.graphql.ts";
 import { findInvitation, invitationFor, invitationUrl } from "./invitation.service.ts";
 import { type InvitedPage, invitedPage } from "./referral.service.ts";
 
 const feePercentage = (bps: number) => (bps / 100).toFixed(2).replace(/\.?0+$/, "");
 
-export const AffiliateInvitationType = builder.prismaObject("AffiliateInvitation", {
+export const InvitationType = builder.prismaObject("AffiliateInvitation", {
+  name: "Invitation",
   description: "A shareable invitation: a link and a short code, for one fee.",
   fields: (t) => ({
     url: t.string({ description: "<APP_LINK_BASE>/applink/<uuid>", resolve: (i, _a, ctx) => invitationUrl(ctx.appLinkBase, i) }),
@@ -54,8 +55,7 @@ const InvitedConnection = builder.objectRef<InvitedPage>("InvitedConnection").im
       ],
       resolve: (c) => c.edges,
     }),
-    hasNextPage: t.boolean({ resolve: (c) => c.pageInfo.hasNextPage }),
-    endCursor: t.string({ nullable: true, resolve: (c) => c.pageInfo.endCursor }),
+    pageInfo: t.field({ type: PageInfo, resolve: (c) => c.pageInfo }),
     totalCount: t.int({ resolve: (c) => c.totalCount() }),
   }),
 });
@@ -70,11 +70,11 @@ const Affiliate = builder.objectRef<{ accountId: number }>("Affiliate").implemen
         safeMinorUnits((await ctx.loaders.walletByAccountId.load(a.accountId))?.referralRevenue ?? 0n),
     }),
     invitation: t.prismaField({
-      type: "AffiliateInvitation",
+      type: InvitationType,
       nullable: true,
       description:
         "The invitation for this fee (default: the platform's default fee), or null until `createInvitation` made one. Never writes.",
-      errors: { types: [ValidationError], directResult: true, union: { name: "AffiliateInvitationResult" } },
+      errors: { types: [ValidationError], directResult: true, union: { name: "InvitationResult" } },
       args: { feeBasisPoints: t.arg.int({ description: "0..1000 (10 % at most)." }) },
       resolve: async (query, a, args, ctx) => {
         const found = await findInvitation(ctx.prisma, a.accountId, args.feeBasisPoints);
@@ -118,7 +118,7 @@ builder.objectField(Viewer, "affiliate", (t) =>
 const CreateInvitationPayload = builder.objectRef<{ id: number }>("CreateInvitationPayload").implement({
   fields: (t) => ({
     invitation: t.prismaField({
-      type: "AffiliateInvitation",
+      type: InvitationType,
       resolve: (query, p, _a, ctx) => ctx.prisma.affiliateInvitation.findUniqueOrThrow({ ...query, where: { id: p.id } }),
     }),
   }),

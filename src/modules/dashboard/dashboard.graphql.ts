@@ -52,7 +52,7 @@ const TopProduct = builder.objectRef<Dashboard["topPerforming"][number]>("TopPro
   }),
 });
 
-const DashboardType = builder.objectRef<Dashboard>("Dashboard").implement({
+const DashboardType = builder.objectRef<Dashboard>("DashboardSummary").implement({
   description: "Pre-aggregated KPIs of one account, or of a master and its linked children.",
   fields: (t) => ({
     asOf: t.expose("asOf", { type: "DateTime", description: "The database time the figures were read at." }),

@@ -6,7 +6,7 @@ import { PayoutType } from "../wallet/payout.graphql.ts";
 import type { LedgerConnection, LedgerPage, LedgerRow } from "./ledger-query.ts";
 import { STUDIO_ACTIONS, studioAction, UNKNOWN_ACTION_DESCRIPTION } from "./studio-action.ts";
 
-export const LedgerTypeEnum = builder.enumType("LedgerType", {
+export const LedgerTypeEnum = builder.enumType("TransactionType", {
   values: [
     "SALE",
     "HOLD_RELEASE",
@@ -21,20 +21,20 @@ export const LedgerTypeEnum = builder.enumType("LedgerType", {
     "INVOICE_PAYMENT",
   ] as const,
 });
-export const LedgerStatusEnum = builder.enumType("LedgerStatus", {
+export const LedgerStatusEnum = builder.enumType("TransactionStatus", {
   values: ["PENDING", "AVAILABLE", "PAID", "FAILED", "REVERSED"] as const,
 });
 export const BucketEnum = builder.enumType("Bucket", {
   description: "The part of a wallet an entry changes.",
   values: ["AVAILABLE", "HOLD", "PENDING"] as const,
 });
-export const LedgerOrderEnum = builder.enumType("LedgerOrder", { values: ["DATE_DESC", "DATE_ASC"] as const });
+export const LedgerOrderEnum = builder.enumType("TransactionOrder", { values: ["DATE_DESC", "DATE_ASC"] as const });
 export const StudioActionEnum = builder.enumType("StudioAction", {
   description: "The Studio API's action vocabulary; types without an equivalent are UNKNOWN.",
   values: STUDIO_ACTIONS.map((a) => a.toUpperCase()) as unknown as readonly string[],
 });
 
-export const LedgerFilterInput = builder.inputType("LedgerFilter", {
+export const LedgerFilterInput = builder.inputType("TransactionFilter", {
   fields: (t) => ({
     from: t.field({ type: "DateTime", description: "Entries created at or after this instant." }),
     to: t.field({ type: "DateTime", description: "Entries created at or before this instant." }),
@@ -44,7 +44,7 @@ export const LedgerFilterInput = builder.inputType("LedgerFilter", {
   }),
 });
 
-export const LedgerEntry = builder.objectRef<LedgerRow>("LedgerEntry").implement({
+export const LedgerEntry = builder.objectRef<LedgerRow>("Transaction").implement({
   description: "One append-only ledger entry: a signed change to one bucket of one wallet.",
   fields: (t) => ({
     id: t.exposeInt("id", { description: "Integer id (legacy clients)." }),
@@ -96,7 +96,9 @@ export const LedgerEntry = builder.objectRef<LedgerRow>("LedgerEntry").implement
   }),
 });
 
-const PageInfo = builder.objectRef<LedgerConnection["pageInfo"]>("PageInfo").implement({
+/** Relay's PageInfo: the one shape every connection of this schema pages with. */
+export const PageInfo = builder.objectRef<LedgerConnection["pageInfo"]>("PageInfo").implement({
+  description: "Where a page sits in its connection (Relay cursor connections).",
   fields: (t) => ({
     hasNextPage: t.exposeBoolean("hasNextPage"),
     hasPreviousPage: t.exposeBoolean("hasPreviousPage"),
@@ -105,11 +107,11 @@ const PageInfo = builder.objectRef<LedgerConnection["pageInfo"]>("PageInfo").imp
   }),
 });
 
-const LedgerEdge = builder.objectRef<LedgerConnection["edges"][number]>("LedgerEdge").implement({
+const LedgerEdge = builder.objectRef<LedgerConnection["edges"][number]>("TransactionEdge").implement({
   fields: (t) => ({ cursor: t.exposeString("cursor"), node: t.field({ type: LedgerEntry, resolve: (e) => e.node }) }),
 });
 
-export const LedgerConnectionType = builder.objectRef<LedgerConnection>("LedgerConnection").implement({
+export const LedgerConnectionType = builder.objectRef<LedgerConnection>("TransactionConnection").implement({
   description: "Keyset-paginated ledger entries. Cursors are opaque and bound to the order and filter they came from.",
   fields: (t) => ({
     edges: t.field({ type: [LedgerEdge], resolve: (c) => c.edges }),
@@ -119,7 +121,7 @@ export const LedgerConnectionType = builder.objectRef<LedgerConnection>("LedgerC
   }),
 });
 
-export const LedgerPageType = builder.objectRef<LedgerPage>("LedgerPage").implement({
+export const LedgerPageType = builder.objectRef<LedgerPage>("TransactionPage").implement({
   description: "Numbered pages, newest first (for legacy clients).",
   fields: (t) => ({
     items: t.field({ type: [LedgerEntry], resolve: (p) => p.items }),

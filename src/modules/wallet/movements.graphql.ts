@@ -30,7 +30,7 @@ const PayoutPayload = builder.objectRef<{ payoutId: number }>("PayoutPayload").i
   }),
 });
 
-const EntryPayload = builder.objectRef<{ entryId: number }>("LedgerEntryPayload").implement({
+const EntryPayload = builder.objectRef<{ entryId: number }>("TransactionPayload").implement({
   fields: (t) => ({ entry: t.field({ type: LedgerEntry, resolve: (p, _a, ctx) => ledgerRowById(ctx.prisma, p.entryId) }) }),
 });
 

@@ -70,7 +70,7 @@ export const dashboardRoutes: Route[] = [
       return { additionalTokens: tokens as string[] };
     },
     respond: ({ viewer: { aggregateDashboard: result } }) => {
-      if (result.__typename === "Dashboard") return legacyOk(summaryBody(result));
+      if (result.__typename === "DashboardSummary") return legacyOk(summaryBody(result));
       return legacyError(result.__typename === "ForbiddenError" ? 403 : 422, result.message);
     },
   }),

@@ -62,7 +62,7 @@ function respond({ viewer: { wallet } }: StudioTransactionsQuery, limit: number)
       after: [CURSOR_CODES[result.reason as keyof typeof CURSOR_CODES]],
     });
   }
-  if (result.__typename !== "LedgerConnection") {
+  if (result.__typename !== "TransactionConnection") {
     return studioError(422, "validation_failed", VALIDATION_MESSAGE, { request: ["invalid"] });
   }
   const minorUnits = wallet.currency.minorUnits;

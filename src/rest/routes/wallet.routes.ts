@@ -23,7 +23,7 @@ type Wallet = NonNullable<LegacyWalletQuery["viewer"]["wallet"]>;
 /** Laravel's paginator shape, with the seed's transaction items. */
 function transactions(wallet: Wallet) {
   const page = wallet.transactionPage;
-  if (page.__typename !== "LedgerPage") throw new Error(`unexpected ${page.__typename}`);
+  if (page.__typename !== "TransactionPage") throw new Error(`unexpected ${page.__typename}`);
   return {
     data: page.items.map((e) => ({
       id: e.id,
