@@ -1,6 +1,8 @@
 import DataLoader from "dataloader";
 import type { PrismaClient } from "../generated/prisma/client.ts";
+import { type AccountGroupInfo, accountGroupOf } from "../modules/accounts/account-group.service.ts";
 import { revenueByReferredCreator } from "../modules/affiliate/referral.service.ts";
+import { type ConnectionRequest, type LedgerConnection, ledgerConnections } from "../modules/ledger/ledger-query.ts";
 
 /** Builds a loader that fetches many rows in one query and answers in key order. */
 function byKey<K, V>(fetch: (keys: readonly K[]) => Promise<V[]>, keyOf: (row: V) => K): DataLoader<K, V | null> {
@@ -17,9 +19,43 @@ const lineItemsOf = (prisma: PrismaClient, invoiceIds: readonly number[]) =>
     include: { account: { select: { displayName: true } } },
   });
 
+type TransactionsKey = { walletId: number; args: ConnectionRequest };
+const transactionsKey = (k: TransactionsKey) => `${k.walletId}:${JSON.stringify(k.args)}`;
+
+/**
+ * Pages of many wallets' transactions: keys with the same arguments (a list of wallets asking
+ * for `transactions(first: 5)`) become one LATERAL statement.
+ */
+function walletTransactionsLoader(prisma: PrismaClient) {
+  return new DataLoader<TransactionsKey, LedgerConnection, string>(
+    async (keys) => {
+      const groups = new Map<string, { args: ConnectionRequest; walletIds: number[] }>();
+      for (const k of keys) {
+        const group = groups.get(JSON.stringify(k.args)) ?? { args: k.args, walletIds: [] };
+        group.walletIds.push(k.walletId);
+        groups.set(JSON.stringify(k.args), group);
+      }
+      const results = new Map<string, LedgerConnection | Error>();
+      for (const group of groups.values()) {
+        try {
+          for (const [walletId, result] of await ledgerConnections(prisma, group.walletIds, group.args))
+            results.set(transactionsKey({ walletId, args: group.args }), result);
+        } catch (err) {
+          for (const walletId of group.walletIds) results.set(transactionsKey({ walletId, args: group.args }), err as Error);
+        }
+      }
+      return keys.map((k) => results.get(transactionsKey(k))!);
+    },
+    { cacheKeyFn: transactionsKey },
+  );
+}
+
 /** One set per request, so nothing is cached across viewers. */
 export function createLoaders(prisma: PrismaClient) {
   const loaders = {
+    walletTransactions: walletTransactionsLoader(prisma),
+    /** An account's agency group (asked for the viewer, once per request). */
+    accountGroup: new DataLoader<number, AccountGroupInfo>((ids) => Promise.all(ids.map((id) => accountGroupOf(prisma, id)))),
     walletByAccountId: byKey(
       async (ids: readonly number[]) => {
         const wallets = await prisma.wallet.findMany({ where: { accountId: { in: [...ids] } } });

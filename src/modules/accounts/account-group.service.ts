@@ -28,6 +28,7 @@ export async function linkChild(tx: Prisma.TransactionClient, link: { masterId: 
 }
 
 export type AccountGroupInfo = {
+  accountId: number;
   role: "STANDALONE" | "MASTER" | "CHILD";
   masterId: number | null;
   linkedAccountIds: number[];
@@ -45,9 +46,9 @@ export async function accountGroupOf(
   });
   const asChild = links.find((l) => l.childId === accountId);
   const children = links.filter((l) => l.masterId === accountId);
-  if (asChild) return { role: "CHILD", masterId: asChild.masterId, linkedAccountIds: [] };
-  if (children.length > 0) return { role: "MASTER", masterId: null, linkedAccountIds: children.map((c) => c.childId) };
-  return { role: "STANDALONE", masterId: null, linkedAccountIds: [] };
+  if (asChild) return { accountId, role: "CHILD", masterId: asChild.masterId, linkedAccountIds: [] };
+  if (children.length > 0) return { accountId, role: "MASTER", masterId: null, linkedAccountIds: children.map((c) => c.childId) };
+  return { accountId, role: "STANDALONE", masterId: null, linkedAccountIds: [] };
 }
 
 /** The accounts an account may combine: a master and its children, anyone else only itself. */

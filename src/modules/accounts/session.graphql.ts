@@ -8,7 +8,7 @@ import {
   ValidationError,
 } from "../errors.ts";
 import { AccountType, Viewer } from "../viewer/viewer.graphql.ts";
-import { accountGroupOf, type AccountGroupInfo } from "./account-group.service.ts";
+import { accountGroupOf, type AccountGroupInfo, groupMembers } from "./account-group.service.ts";
 import { login, loginBatch } from "./login.service.ts";
 import { register } from "./registration.service.ts";
 
@@ -22,6 +22,12 @@ export const AccountGroupType = builder.objectRef<AccountGroupInfo>("AccountGrou
       type: AccountType,
       nullable: true,
       resolve: (g, _a, ctx) => (g.masterId ? ctx.loaders.accountById.load(g.masterId) : null),
+    }),
+    accounts: t.field({
+      type: [AccountType],
+      description: "The accounts the viewer may combine: a master and its children (the master first), anyone else only itself.",
+      resolve: async (g, _a, ctx) =>
+        (await Promise.all(groupMembers(g.accountId, g).map((id) => ctx.loaders.accountById.load(id)))).filter((a) => a !== null),
     }),
     linkedAccounts: t.field({
       type: [AccountType],
@@ -47,7 +53,7 @@ builder.objectField(Viewer, "accountGroup", (t) =>
   t.field({
     type: AccountGroupType,
     authScopes: { can: "group.read" },
-    resolve: (viewer, _a, ctx) => accountGroupOf(ctx.prisma, viewer.accountId),
+    resolve: (viewer, _a, ctx) => ctx.loaders.accountGroup.load(viewer.accountId),
   }),
 );
 

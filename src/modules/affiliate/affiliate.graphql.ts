@@ -1,7 +1,6 @@
 import { builder } from "../../graphql/builder.ts";
 import { safeMinorUnits } from "../../graphql/money.ts";
 import { InvalidCursorError, ValidationError } from "../errors.ts";
-import { ledgerConnection } from "../ledger/ledger-query.ts";
 import { LedgerConnectionType, LedgerOrderEnum, PageInfo } from "../ledger/ledger.graphql.ts";
 import { Viewer } from "../viewer/viewer.graphql.ts";
 import { findInvitation, invitationFor, invitationUrl } from "./invitation.service.ts";
@@ -105,7 +104,10 @@ const Affiliate = builder.objectRef<{ accountId: number }>("Affiliate").implemen
       },
       resolve: async (a, args, ctx) => {
         const wallet = await ctx.loaders.walletByAccountId.load(a.accountId);
-        return ledgerConnection(ctx.prisma, wallet!.id, { ...args, filter: { types: ["AFFILIATE_EARNING"] } });
+        return ctx.loaders.walletTransactions.load({
+          walletId: wallet!.id,
+          args: { ...args, filter: { types: ["AFFILIATE_EARNING"] } },
+        });
       },
     }),
   }),

@@ -43,8 +43,9 @@ const COLUMNS = Prisma.sql`e.id, e.uuid::text AS uuid, e.wallet_id AS "walletId"
   e.external_id AS "externalId", e.source, e.destination, e.payout_id AS "payoutId", e.invoice_id AS "invoiceId",
   e.payment_method_id AS "paymentMethodId", e.product_id AS "productId", e.created_at AS "createdAt"`;
 
-function where(walletId: number, filter: LedgerFilter): Prisma.Sql {
-  const parts = [Prisma.sql`e.wallet_id = ${walletId}`, Prisma.sql`e.visible`];
+/** The visible entries of one wallet (an id, or a column such as the LATERAL join's `w.id`) that match the filter. */
+function where(wallet: number | Prisma.Sql, filter: LedgerFilter): Prisma.Sql {
+  const parts = [Prisma.sql`e.wallet_id = ${wallet}`, Prisma.sql`e.visible`];
   if (filter.from) parts.push(Prisma.sql`e.created_at >= ${filter.from}`);
   if (filter.to) parts.push(Prisma.sql`e.created_at <= ${filter.to}`);
   // IN lists of single parameters: array parameters do not survive every driver adapter.
@@ -66,11 +67,33 @@ export type LedgerConnection = {
 export const MAX_PAGE_SIZE = 100;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+export type ConnectionRequest = ConnectionArgs & {
+  filter?: LedgerFilter | null;
+  order?: LedgerOrder | null;
+  defaultFirst?: number;
+};
+
+/** One wallet's page of its visible entries (see ledgerConnections). */
 export async function ledgerConnection(
   prisma: PrismaClient,
   walletId: number,
-  args: ConnectionArgs & { filter?: LedgerFilter | null; order?: LedgerOrder | null; defaultFirst?: number },
+  args: ConnectionRequest,
 ): Promise<LedgerConnection> {
+  const result = (await ledgerConnections(prisma, [walletId], args)).get(walletId)!;
+  if (result instanceof Error) throw result;
+  return result;
+}
+
+/**
+ * The same page of several wallets' entries in one statement: a LATERAL keyset scan per
+ * wallet (each walks its own index range), so a list of wallets costs one round trip, not one
+ * per wallet. A wallet whose cursor does not belong to it gets its InvalidCursorError.
+ */
+export async function ledgerConnections(
+  prisma: PrismaClient,
+  walletIds: readonly number[],
+  args: ConnectionRequest,
+): Promise<Map<number, LedgerConnection | Error>> {
   const filter = normalise(args.filter ?? {});
   const order = args.order ?? "DATE_DESC";
   if (args.first != null && args.last != null) throw ValidationError.field("last", "use either first or last, not both");
@@ -79,36 +102,70 @@ export async function ledgerConnection(
     if (n != null && (n < 1 || n > MAX_PAGE_SIZE)) throw ValidationError.field(name, `must be between 1 and ${MAX_PAGE_SIZE}`);
   }
   const key = await cursorKey(prisma);
-  // The wallet is part of the fingerprint: another account's cursor is rejected, not reinterpreted.
-  const fingerprint = filterFingerprint({ walletId, filter });
-  const after = args.after ? decodeCursor(key, args.after, { order, fingerprint, argument: "after" }) : null;
-  const before = args.before ? decodeCursor(key, args.before, { order, fingerprint, argument: "before" }) : null;
   const backwards = args.last != null;
   const size = args.last ?? args.first ?? args.defaultFirst ?? 20;
   const descending = (order === "DATE_DESC") !== backwards; // the direction we scan in
-  const bounds: Prisma.Sql[] = [where(walletId, filter)];
-  if (after) bounds.push(keysetBound(after, order === "DATE_DESC" ? "<" : ">"));
-  if (before) bounds.push(keysetBound(before, order === "DATE_DESC" ? ">" : "<"));
   const direction = descending ? Prisma.sql`DESC` : Prisma.sql`ASC`;
-  const rows = await prisma.$queryRaw<LedgerRow[]>`
-    SELECT ${COLUMNS} FROM ledger_entries e
-    WHERE ${Prisma.join(bounds, " AND ")}
-    ORDER BY e.created_at ${direction}, e.id ${direction}
-    LIMIT ${size + 1}`;
-  const more = rows.length > size;
-  const page = rows.slice(0, size);
-  if (backwards) page.reverse();
-  const edges = page.map((node) => ({ cursor: encodeCursor(key, order, fingerprint, node), node }));
-  return {
-    edges,
-    pageInfo: {
-      hasNextPage: backwards ? before !== null : more,
-      hasPreviousPage: backwards ? more : after !== null,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
-    totalCount: () => countEntries(prisma, walletId, filter),
-  };
+  const results = new Map<number, LedgerConnection | Error>();
+  // Wallets grouped by their decoded cursor bounds (without cursors: all of them in one group).
+  const groups = new Map<
+    string,
+    { bounds: Prisma.Sql[]; walletIds: number[]; after: Position | null; before: Position | null }
+  >();
+  for (const walletId of new Set(walletIds)) {
+    // The wallet is part of the fingerprint: another account's cursor is rejected, not reinterpreted.
+    const fingerprint = filterFingerprint({ walletId, filter });
+    let after: Position | null;
+    let before: Position | null;
+    try {
+      after = args.after ? decodeCursor(key, args.after, { order, fingerprint, argument: "after" }) : null;
+      before = args.before ? decodeCursor(key, args.before, { order, fingerprint, argument: "before" }) : null;
+    } catch (err) {
+      results.set(walletId, err as Error);
+      continue;
+    }
+    const group = JSON.stringify([after, before]);
+    const bounds: Prisma.Sql[] = [];
+    if (after) bounds.push(keysetBound(after, order === "DATE_DESC" ? "<" : ">"));
+    if (before) bounds.push(keysetBound(before, order === "DATE_DESC" ? ">" : "<"));
+    const entry = groups.get(group) ?? { bounds, walletIds: [], after, before };
+    entry.walletIds.push(walletId);
+    groups.set(group, entry);
+  }
+  for (const group of groups.values()) {
+    const wallets = Prisma.join(group.walletIds.map((id) => Prisma.sql`(CAST(${id} AS int))`));
+    const rows = await prisma.$queryRaw<LedgerRow[]>`
+      SELECT p.* FROM (VALUES ${wallets}) AS w(id) CROSS JOIN LATERAL (
+        SELECT ${COLUMNS} FROM ledger_entries e
+        WHERE ${Prisma.join([where(Prisma.sql`w.id`, filter), ...group.bounds], " AND ")}
+        ORDER BY e.created_at ${direction}, e.id ${direction}
+        LIMIT ${size + 1}
+      ) p`;
+    const byWallet = new Map<number, LedgerRow[]>(group.walletIds.map((id) => [id, []]));
+    for (const row of rows) byWallet.get(row.walletId)!.push(row);
+    // Each wallet's rows in its scan order (the join does not promise to keep it).
+    const sign = descending ? -1 : 1;
+    for (const list of byWallet.values())
+      list.sort((a, b) => sign * (a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id));
+    for (const [walletId, walletRows] of byWallet) {
+      const fingerprint = filterFingerprint({ walletId, filter });
+      const more = walletRows.length > size;
+      const page = walletRows.slice(0, size);
+      if (backwards) page.reverse();
+      const edges = page.map((node) => ({ cursor: encodeCursor(key, order, fingerprint, node), node }));
+      results.set(walletId, {
+        edges,
+        pageInfo: {
+          hasNextPage: backwards ? group.before !== null : more,
+          hasPreviousPage: backwards ? more : group.after !== null,
+          startCursor: edges[0]?.cursor ?? null,
+          endCursor: edges.at(-1)?.cursor ?? null,
+        },
+        totalCount: () => countEntries(prisma, walletId, filter),
+      });
+    }
+  }
+  return results;
 }
 
 function keysetBound(at: Position, op: "<" | ">"): Prisma.Sql {

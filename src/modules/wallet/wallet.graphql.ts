@@ -1,9 +1,10 @@
 import { builder } from "../../graphql/builder.ts";
 import { safeMinorUnits } from "../../graphql/money.ts";
 import { InvalidCursorError, ValidationError } from "../errors.ts";
-import { ledgerConnection, ledgerPage, MAX_PAGE_SIZE } from "../ledger/ledger-query.ts";
+import { ledgerPage, MAX_PAGE_SIZE } from "../ledger/ledger-query.ts";
 import { LedgerConnectionType, LedgerFilterInput, LedgerOrderEnum, LedgerPageType } from "../ledger/ledger.graphql.ts";
-import { CurrencyType, Viewer } from "../viewer/viewer.graphql.ts";
+import { groupMembers } from "../accounts/account-group.service.ts";
+import { AccountType, CurrencyType, Viewer } from "../viewer/viewer.graphql.ts";
 
 export const WalletType = builder.prismaObject("Wallet", {
   description: "A creator's money in minor units of its currency. total = available + hold + pending.",
@@ -39,7 +40,7 @@ export const WalletType = builder.prismaObject("Wallet", {
         filter: t.arg({ type: LedgerFilterInput }),
         order: t.arg({ type: LedgerOrderEnum, defaultValue: "DATE_DESC" }),
       },
-      resolve: (wallet, args, ctx) => ledgerConnection(ctx.prisma, wallet.id, args),
+      resolve: (wallet, args, ctx) => ctx.loaders.walletTransactions.load({ walletId: wallet.id, args }),
     }),
     transactionPage: t.field({
       type: LedgerPageType,
@@ -63,5 +64,20 @@ builder.objectField(Viewer, "wallet", (t) =>
     nullable: true,
     description: "The viewer's wallet (null for accounts without one).",
     resolve: (viewer, _args, ctx) => ctx.loaders.walletByAccountId.load(viewer.accountId),
+  }),
+);
+
+builder.objectField(AccountType, "wallet", (t) =>
+  t.field({
+    type: WalletType,
+    authScopes: { can: "wallet.read" },
+    nullable: true,
+    description:
+      "The account's wallet: only for the viewer's own account and, for a master, its linked children; null otherwise.",
+    resolve: async (account, _args, ctx) => {
+      const viewer = ctx.viewer!;
+      const visible = groupMembers(viewer.accountId, await ctx.loaders.accountGroup.load(viewer.accountId));
+      return visible.includes(account.id) ? ctx.loaders.walletByAccountId.load(account.id) : null;
+    },
   }),
 );
