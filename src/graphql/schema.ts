@@ -1,5 +1,6 @@
 import { builder } from "./builder.ts";
 import "./errors.ts";
+import "../modules/node/node.graphql.ts";
 import "../modules/viewer/viewer.graphql.ts";
 import "../modules/invoices/invoice.graphql.ts";
 import "../modules/ledger/ledger.graphql.ts";

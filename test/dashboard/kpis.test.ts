@@ -25,7 +25,7 @@ describe("dashboard KPIs (pre-aggregated on write)", () => {
     const created = await mutate<{ id: number }>(
       url,
       service.token,
-      `mutation($input: CreateProductInput!) { createProduct(input: $input) { ... on Product { id } ... on Error { message } } }`,
+      `mutation($input: CreateProductInput!) { createProduct(input: $input) { ... on Product { id: legacyId } ... on Error { message } } }`,
       {
         input: {
           accountId: owner.id,

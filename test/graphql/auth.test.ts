@@ -6,7 +6,7 @@ import { gql, startServer } from "../helpers/app.ts";
 import { testDatabase } from "../helpers/db.ts";
 import { createCreator } from "../helpers/factories.ts";
 
-const VIEWER = "{ viewer { tokenRole account { id email } } }";
+const VIEWER = "{ viewer { tokenRole account { id: legacyId email } } }";
 
 describe("token authentication over HTTP", () => {
   let db: Database;

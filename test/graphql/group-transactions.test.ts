@@ -6,8 +6,8 @@ import { createCreator } from "../helpers/factories.ts";
 import { deposit, openWalletServer, type Service } from "../helpers/money.ts";
 import { countStatements } from "../helpers/statements.ts";
 
-const QUERY = `{ viewer { accountGroup { accounts { id wallet {
-  transactions(first: 5) { ... on TransactionConnection { edges { node { id amount } } pageInfo { hasNextPage } } } } } } } }`;
+const QUERY = `{ viewer { accountGroup { accounts { id: legacyId wallet {
+  transactions(first: 5) { ... on TransactionConnection { edges { node { id: legacyId amount } } pageInfo { hasNextPage } } } } } } } }`;
 
 type Result = {
   viewer: {
@@ -68,7 +68,7 @@ describe("transactions of every wallet of a group come through one DataLoader (o
     const { master, kids } = await agencyWith(1);
     const res = await gql<{ viewer: { accountGroup: { master: { id: number; wallet: unknown } } } }>(
       url,
-      "{ viewer { accountGroup { master { id wallet { available } } } } }",
+      "{ viewer { accountGroup { master { id: legacyId wallet { available } } } } }",
       { token: kids[0]!.token },
     );
     expect(res.body.data).toEqual({ viewer: { accountGroup: { master: { id: master.id, wallet: null } } } });

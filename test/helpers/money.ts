@@ -31,7 +31,7 @@ export async function openWalletServer(): Promise<{ db: Database; url: string; s
   return { db, url, service: await createService(db) };
 }
 
-export const ENTRY_FIELDS = "id uuid amount bucket balanceAfter type status title";
+export const ENTRY_FIELDS = "id: legacyId uuid amount bucket balanceAfter type status title";
 
 export async function recordSale(
   url: string,

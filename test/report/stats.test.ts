@@ -54,7 +54,7 @@ describe("GET /api/stats/transactions (organisation report)", () => {
     const cashout = await mutate<{ payout: { id: number } }>(
       url,
       alice.token,
-      "mutation { requestCashout { ... on PayoutPayload { payout { id } } } }",
+      "mutation { requestCashout { ... on PayoutPayload { payout { id: legacyId } } } }",
     );
     await mutate(
       url,
@@ -78,7 +78,7 @@ describe("GET /api/stats/transactions (organisation report)", () => {
     const invoice = await mutate<{ id: number }>(
       url,
       service.token,
-      `mutation($input: CreateInvoiceInput!) { createInvoice(input: $input) { ... on Invoice { id } ... on Error { message } } }`,
+      `mutation($input: CreateInvoiceInput!) { createInvoice(input: $input) { ... on Invoice { id: legacyId } ... on Error { message } } }`,
       {
         input: {
           organizationId: master.id,

@@ -7,7 +7,7 @@ import { createCreator } from "../helpers/factories.ts";
 import { legacy } from "../helpers/legacy.ts";
 
 const LINK = `mutation($token: String!) { linkAccount(input: { token: $token }) {
-  __typename ... on AccountGroup { linkedAccounts { id } } ... on Error { code message } } }`;
+  __typename ... on AccountGroup { linkedAccounts { id: legacyId } } ... on Error { code message } } }`;
 const REVOKE = `mutation($id: Int!) { revokeToken(input: { tokenId: $id }) {
   __typename ... on RevokeTokenPayload { tokenId alreadyRevoked } ... on Error { code message } } }`;
 

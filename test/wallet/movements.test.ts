@@ -16,9 +16,9 @@ import {
 } from "../helpers/money.ts";
 
 const CASHOUT = `mutation($key: String) { requestCashout(input: { idempotencyKey: $key }) { __typename
-  ... on PayoutPayload { payout { id amount status } } ... on Error { code message } } }`;
+  ... on PayoutPayload { payout { id: legacyId amount status } } ... on Error { code message } } }`;
 const SETTLE = `mutation($input: SettlePayoutInput!) { settlePayout(input: $input) { __typename
-  ... on PayoutPayload { payout { id amount status failureCode } } ... on Error { code message } } }`;
+  ... on PayoutPayload { payout { id: legacyId amount status failureCode } } ... on Error { code message } } }`;
 const REVERSE = (field: string) => `mutation($input: SaleReversalInput!) { ${field}(input: $input) { __typename
   ... on TransactionPayload { entry { ${ENTRY_FIELDS} } } ... on Error { code message } } }`;
 

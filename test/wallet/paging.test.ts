@@ -17,7 +17,7 @@ type Page = {
 const QUERY = `query($first: Int, $after: String, $last: Int, $before: String, $order: TransactionOrder, $filter: TransactionFilter) {
   viewer { wallet { transactions(first: $first, after: $after, last: $last, before: $before, order: $order, filter: $filter) {
     __typename
-    ... on TransactionConnection { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } nodes { id type } }
+    ... on TransactionConnection { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } nodes { id: legacyId type } }
     ... on InvalidCursorError { reason argument message }
     ... on ValidationError { message } } } } }`;
 
@@ -154,7 +154,7 @@ describe("ledger keyset pagination", () => {
     await deposit(url, service.token, creator.id, 300);
     const cashout = await gql<{ requestCashout: { payout: { id: number } } }>(
       url,
-      "mutation { requestCashout { ... on PayoutPayload { payout { id } } } }",
+      "mutation { requestCashout { ... on PayoutPayload { payout { id: legacyId } } } }",
       { token: creator.token },
     );
     await gql(

@@ -8,8 +8,8 @@ import { countStatements } from "../helpers/statements.ts";
 
 const QUERY = `{ viewer { wallet { available hold pending total referralRevenue currency { code }
   transactions(first: 50) { ... on TransactionConnection { totalCount pageInfo { hasNextPage endCursor }
-    nodes { id uuid amount fee net type studioAction status bucket balanceAfter title description createdAt
-      currency { code } payout { id amount status } invoice { id status } } } } } } }`;
+    nodes { id: legacyId uuid amount fee net type studioAction status bucket balanceAfter title description createdAt
+      currency { code } payout { id: legacyId amount status } invoice { id: legacyId status } } } } } } }`;
 
 describe("wallet with 50 ledger entries: SQL statements do not grow with the page", () => {
   let db: Database;

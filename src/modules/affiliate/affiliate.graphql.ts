@@ -1,3 +1,4 @@
+import { NodeInterface, nodeIdFields } from "../node/node.graphql.ts";
 import { builder } from "../../graphql/builder.ts";
 import { safeMinorUnits } from "../../graphql/money.ts";
 import { InvalidCursorError, ValidationError } from "../errors.ts";
@@ -10,8 +11,10 @@ const feePercentage = (bps: number) => (bps / 100).toFixed(2).replace(/\.?0+$/, 
 
 export const InvitationType = builder.prismaObject("AffiliateInvitation", {
   name: "Invitation",
+  interfaces: [NodeInterface],
   description: "A shareable invitation: a link and a short code, for one fee.",
   fields: (t) => ({
+    ...((f) => ({ id: t.id(f.id), legacyId: t.int(f.legacyId) }))(nodeIdFields("Invitation")),
     url: t.string({ description: "<APP_LINK_BASE>/applink/<uuid>", resolve: (i, _a, ctx) => invitationUrl(ctx.appLinkBase, i) }),
     uuid: t.exposeString("uuid"),
     code: t.exposeString("code", { description: "Case-insensitive, unique, not sequential." }),

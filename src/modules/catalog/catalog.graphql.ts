@@ -1,11 +1,13 @@
+import { NodeInterface, nodeIdFields } from "../node/node.graphql.ts";
 import { builder } from "../../graphql/builder.ts";
 import { safeMinorUnits } from "../../graphql/money.ts";
 import { ForbiddenError, IdempotencyConflictError, NotFoundError, ValidationError } from "../errors.ts";
 import { createProduct, createShortLink, recordLinkView, updateProduct } from "./catalog.service.ts";
 
 export const ProductType = builder.prismaObject("Product", {
+  interfaces: [NodeInterface],
   fields: (t) => ({
-    id: t.exposeInt("id"),
+    ...((f) => ({ id: t.id(f.id), legacyId: t.int(f.legacyId) }))(nodeIdFields("Product")),
     title: t.exposeString("title"),
     thumbnailUrl: t.exposeString("thumbnailUrl", { nullable: true }),
     mediaComplete: t.exposeBoolean("mediaComplete"),
@@ -94,8 +96,9 @@ builder.mutationField("updateProduct", (t) =>
 );
 
 const ShortLinkType = builder.prismaObject("ShortLink", {
+  interfaces: [NodeInterface],
   fields: (t) => ({
-    id: t.exposeInt("id"),
+    ...((f) => ({ id: t.id(f.id), legacyId: t.int(f.legacyId) }))(nodeIdFields("ShortLink")),
     slug: t.exposeString("slug"),
     views: t.field({ type: "SafeInt", resolve: (l) => safeMinorUnits(l.views) }),
     product: t.relation("product", { nullable: true }),

@@ -1,3 +1,4 @@
+import { NodeInterface, nodeIdFields } from "../node/node.graphql.ts";
 import { builder } from "../../graphql/builder.ts";
 import type { Loaders } from "../../graphql/loaders.ts";
 import { safeMinorUnits } from "../../graphql/money.ts";
@@ -8,9 +9,10 @@ import { createPaidInvoice } from "./invoice.service.ts";
 type LoadedLineItem = Awaited<ReturnType<Loaders["lineItemsByInvoiceId"]["load"]>>[number];
 
 const LineItem = builder.objectRef<LoadedLineItem>("InvoiceLineItem").implement({
+  interfaces: [NodeInterface],
   description: "One creator's share of an invoice.",
   fields: (t) => ({
-    id: t.exposeInt("id"),
+    ...((f) => ({ id: t.id(f.id), legacyId: t.int(f.legacyId) }))(nodeIdFields("InvoiceLineItem")),
     amount: t.field({ type: "SafeInt", description: "Minor units.", resolve: (l) => safeMinorUnits(l.amount) }),
     userId: t.exposeInt("accountId"),
     userName: t.string({ resolve: (l) => l.account.displayName }),
@@ -23,9 +25,10 @@ const LineItem = builder.objectRef<LoadedLineItem>("InvoiceLineItem").implement(
 });
 
 export const InvoiceType = builder.prismaObject("Invoice", {
+  interfaces: [NodeInterface],
   description: "An invoice whose payment lands in the ledger as entries referencing it.",
   fields: (t) => ({
-    id: t.exposeInt("id"),
+    ...((f) => ({ id: t.id(f.id), legacyId: t.int(f.legacyId) }))(nodeIdFields("Invoice")),
     status: t.exposeString("status"),
     description: t.exposeString("description", { nullable: true }),
     hostedInvoiceUrl: t.exposeString("hostedInvoiceUrl", { nullable: true }),

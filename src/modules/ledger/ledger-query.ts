@@ -217,6 +217,12 @@ function normalise(filter: LedgerFilter): LedgerFilter {
   };
 }
 
+/** A visible entry by id, or null (internal entries are never shown). */
+export async function visibleLedgerRowById(prisma: PrismaClient, id: number): Promise<LedgerRow | null> {
+  const rows = await prisma.$queryRaw<LedgerRow[]>`SELECT ${COLUMNS} FROM ledger_entries e WHERE e.id = ${id} AND e.visible`;
+  return rows[0] ?? null;
+}
+
 export async function ledgerRowById(prisma: PrismaClient, id: number): Promise<LedgerRow> {
   const rows = await prisma.$queryRaw<LedgerRow[]>`SELECT ${COLUMNS} FROM ledger_entries e WHERE e.id = ${id}`;
   return rows[0]!;

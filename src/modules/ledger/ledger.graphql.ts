@@ -1,3 +1,4 @@
+import { NodeInterface, nodeIdFields } from "../node/node.graphql.ts";
 import { builder } from "../../graphql/builder.ts";
 import { safeMinorUnits } from "../../graphql/money.ts";
 import { InvoiceType } from "../invoices/invoice.graphql.ts";
@@ -45,9 +46,10 @@ export const LedgerFilterInput = builder.inputType("TransactionFilter", {
 });
 
 export const LedgerEntry = builder.objectRef<LedgerRow>("Transaction").implement({
+  interfaces: [NodeInterface],
   description: "One append-only ledger entry: a signed change to one bucket of one wallet.",
   fields: (t) => ({
-    id: t.exposeInt("id", { description: "Integer id (legacy clients)." }),
+    ...((f) => ({ id: t.id(f.id), legacyId: t.int(f.legacyId) }))(nodeIdFields("Transaction")),
     uuid: t.exposeString("uuid", { description: "Stable UUID (the Studio API's transaction_id)." }),
     amount: t.field({
       type: "SafeInt",

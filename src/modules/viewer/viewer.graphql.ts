@@ -1,3 +1,4 @@
+import { NodeInterface, nodeIdFields } from "../node/node.graphql.ts";
 import { builder } from "../../graphql/builder.ts";
 import { revokeAccountToken } from "../accounts/token.service.ts";
 import { ForbiddenError, NotFoundError } from "../errors.ts";
@@ -23,8 +24,9 @@ export const CurrencyType = builder.prismaObject("Currency", {
 });
 
 export const AccountType = builder.prismaObject("Account", {
+  interfaces: [NodeInterface],
   fields: (t) => ({
-    id: t.exposeInt("id"),
+    ...((f) => ({ id: t.id(f.id), legacyId: t.int(f.legacyId) }))(nodeIdFields("Account")),
     email: t.exposeString("email"),
     displayName: t.exposeString("displayName"),
     slug: t.exposeString("slug"),

@@ -1,3 +1,4 @@
+import { NodeInterface, nodeIdFields } from "../node/node.graphql.ts";
 import { builder } from "../../graphql/builder.ts";
 import { safeMinorUnits } from "../../graphql/money.ts";
 import { CurrencyType } from "../viewer/viewer.graphql.ts";
@@ -5,9 +6,10 @@ import { CurrencyType } from "../viewer/viewer.graphql.ts";
 export const PayoutStatusEnum = builder.enumType("PayoutStatus", { values: ["REQUESTED", "PAID", "FAILED"] as const });
 
 export const PayoutType = builder.prismaObject("Payout", {
+  interfaces: [NodeInterface],
   description: "A cashout of a wallet's whole available balance, settled later by the payment provider.",
   fields: (t) => ({
-    id: t.exposeInt("id"),
+    ...((f) => ({ id: t.id(f.id), legacyId: t.int(f.legacyId) }))(nodeIdFields("Payout")),
     amount: t.field({ type: "SafeInt", description: "Minor units.", resolve: (p) => safeMinorUnits(p.amount) }),
     status: t.expose("status", { type: PayoutStatusEnum }),
     failureCode: t.exposeString("failureCode", { nullable: true }),

@@ -1,3 +1,4 @@
+import { NodeInterface, nodeIdFields } from "../node/node.graphql.ts";
 import { builder } from "../../graphql/builder.ts";
 import { safeMinorUnits } from "../../graphql/money.ts";
 import { InvalidCursorError, ValidationError } from "../errors.ts";
@@ -7,9 +8,10 @@ import { groupMembers } from "../accounts/account-group.service.ts";
 import { AccountType, CurrencyType, Viewer } from "../viewer/viewer.graphql.ts";
 
 export const WalletType = builder.prismaObject("Wallet", {
+  interfaces: [NodeInterface],
   description: "A creator's money in minor units of its currency. total = available + hold + pending.",
   fields: (t) => ({
-    id: t.exposeInt("id"),
+    ...((f) => ({ id: t.id(f.id), legacyId: t.int(f.legacyId) }))(nodeIdFields("Wallet")),
     available: t.field({ type: "SafeInt", description: "Ready for payout.", resolve: (w) => safeMinorUnits(w.available) }),
     hold: t.field({ type: "SafeInt", description: "Sales still in their hold period.", resolve: (w) => safeMinorUnits(w.hold) }),
     pending: t.field({
