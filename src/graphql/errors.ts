@@ -14,7 +14,41 @@ import {
   NotFoundError,
   ValidationError,
 } from "../modules/errors.ts";
+import { BucketEnum } from "../modules/ledger/ledger.graphql.ts";
 import { builder } from "./builder.ts";
+
+const AmountLimitKindEnum = builder.enumType("AmountLimitKind", {
+  description: "Which maximum an amount exceeded.",
+  values: {
+    MOVEMENT: { description: "A single amount above the maximum per movement." },
+    BALANCE: { description: "A bucket (or the referral revenue) would exceed its maximum balance." },
+  } as const,
+});
+
+const IdempotencyConflictReasonEnum = builder.enumType("IdempotencyConflictReason", {
+  description: "Why an idempotency key was refused.",
+  values: {
+    KEY_REUSED: { description: "The key was used before with a different request: nothing was written." },
+    IN_PROGRESS: { description: "The first request with this key is still running: retry later." },
+  } as const,
+});
+
+const InvalidCursorReasonEnum = builder.enumType("InvalidCursorReason", {
+  description: "Why a cursor was refused.",
+  values: {
+    MALFORMED: { description: "Not a cursor this server issued (or tampered with)." },
+    ORDER_MISMATCH: { description: "Issued for the other sort order." },
+    FILTER_MISMATCH: { description: "Issued for other filters (or another wallet)." },
+  } as const,
+});
+
+const CursorArgumentEnum = builder.enumType("CursorArgument", {
+  description: "The pagination argument that carried a cursor.",
+  values: {
+    AFTER: { value: "after", description: "The `after` argument." },
+    BEFORE: { value: "before", description: "The `before` argument." },
+  } as const,
+});
 
 /** Every error a client can branch on implements `Error` (message + stable code). */
 export const ErrorInterface = builder.interfaceRef<DomainError>("Error").implement({
@@ -76,7 +110,11 @@ builder.objectType(InsufficientFundsError, {
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof InsufficientFundsError,
   fields: (t) => ({
-    bucket: t.exposeString("bucket"),
+    bucket: t.field({
+      type: BucketEnum,
+      description: "The bucket that would have gone below zero.",
+      resolve: (e) => e.bucket as "AVAILABLE",
+    }),
     current: t.field({ type: "SafeInt", resolve: (e) => Number(e.current) }),
     required: t.field({ type: "SafeInt", resolve: (e) => Number(e.required) }),
   }),
@@ -88,7 +126,7 @@ builder.objectType(AmountLimitError, {
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof AmountLimitError,
   fields: (t) => ({
-    what: t.exposeString("what"),
+    what: t.expose("what", { type: AmountLimitKindEnum, description: "Which maximum was exceeded." }),
     limit: t.field({ type: "SafeInt", description: "The maximum, in minor units.", resolve: (e) => e.limit }),
   }),
 });
@@ -105,7 +143,9 @@ builder.objectType(IdempotencyConflictError, {
   description: "KEY_REUSED: the key was used with a different request. IN_PROGRESS: the first request is still running.",
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof IdempotencyConflictError,
-  fields: (t) => ({ reason: t.exposeString("reason") }),
+  fields: (t) => ({
+    reason: t.expose("reason", { type: IdempotencyConflictReasonEnum, description: "Why the key was refused." }),
+  }),
 });
 
 builder.objectType(InvalidCursorError, {
@@ -113,5 +153,8 @@ builder.objectType(InvalidCursorError, {
   description: "A cursor that was tampered with, or issued for another order or filter: restart pagination.",
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof InvalidCursorError,
-  fields: (t) => ({ reason: t.exposeString("reason"), argument: t.exposeString("argument") }),
+  fields: (t) => ({
+    reason: t.expose("reason", { type: InvalidCursorReasonEnum, description: "Why the cursor was refused." }),
+    argument: t.expose("argument", { type: CursorArgumentEnum, description: "Which argument carried it." }),
+  }),
 });

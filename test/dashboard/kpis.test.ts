@@ -41,10 +41,14 @@ describe("dashboard KPIs (pre-aggregated on write)", () => {
     await mutate(
       url,
       service.token,
-      `mutation { createShortLink(accountId: ${owner.id}, slug: "${slug}", productId: ${created.id}) { __typename } }`,
+      `mutation { createShortLink(input: { accountId: ${owner.id}, slug: "${slug}", productId: ${created.id} }) { __typename } }`,
     );
     for (let i = 0; i < (opts.views ?? 0); i++) {
-      await mutate(url, service.token, `mutation { recordLinkView(slug: "${slug}", eventId: "${randomUUID()}") { __typename } }`);
+      await mutate(
+        url,
+        service.token,
+        `mutation { recordLinkView(input: { slug: "${slug}", eventId: "${randomUUID()}" }) { __typename } }`,
+      );
     }
     for (const amount of opts.sales ?? []) {
       await mutate(url, service.token, `mutation($input: RecordSaleInput!) { recordSale(input: $input) { __typename } }`, {
@@ -141,7 +145,11 @@ describe("dashboard KPIs (pre-aggregated on write)", () => {
     expect((await kpi()).total_content_items).toBe(0);
     const event = randomUUID();
     for (let i = 0; i < 3; i++)
-      await mutate(url, service.token, `mutation { recordLinkView(slug: "${p.slug}", eventId: "${event}") { __typename } }`);
+      await mutate(
+        url,
+        service.token,
+        `mutation { recordLinkView(input: { slug: "${p.slug}", eventId: "${event}" }) { __typename } }`,
+      );
     expect((await kpi()).total_link_clicks).toBe(1);
   });
 

@@ -50,7 +50,7 @@ describe("Relay global object identification: node(id:) and nodes(ids:)", () => 
     const payout = await mutate<{ payout: { id: string; legacyId: number } }>(
       url,
       child.token,
-      "mutation { requestCashout { ... on PayoutPayload { payout { id legacyId } } } }",
+      "mutation { requestCashout(input: {}) { ... on PayoutPayload { payout { id legacyId } } } }",
     );
     expect((await node(child.token, payout.payout.id)).data).toEqual({
       node: { __typename: "Payout", id: payout.payout.id, legacyId: payout.payout.legacyId, amount: 4_200 },
@@ -58,7 +58,7 @@ describe("Relay global object identification: node(id:) and nodes(ids:)", () => 
     const invitation = await mutate<{ invitation: { id: string; legacyId: number } }>(
       url,
       master.token,
-      "mutation { createInvitation { ... on CreateInvitationPayload { invitation { id legacyId } } } }",
+      "mutation { createInvitation(input: {}) { ... on CreateInvitationPayload { invitation { id legacyId } } } }",
     );
     expect((await node(master.token, invitation.invitation.id)).data).toEqual({
       node: { __typename: "Invitation", ...invitation.invitation },

@@ -54,7 +54,7 @@ describe("GET /api/stats/transactions (organisation report)", () => {
     const cashout = await mutate<{ payout: { id: number } }>(
       url,
       alice.token,
-      "mutation { requestCashout { ... on PayoutPayload { payout { id: legacyId } } } }",
+      "mutation { requestCashout(input: {}) { ... on PayoutPayload { payout { id: legacyId } } } }",
     );
     await mutate(
       url,

@@ -199,7 +199,7 @@ describe("Studio API ledger feed (golden responses)", () => {
     await deposit(url, service.token, creator.id, 118_450); // 1184.50
     const sale = await recordSale(url, service.token, creator.id, 1005);
     await releaseAll(url, service.token, creator.id);
-    await mutate(url, creator.token, "mutation { requestCashout { __typename } }");
+    await mutate(url, creator.token, "mutation { requestCashout(input: {}) { __typename } }");
     const entries = await db.prisma.ledgerEntry.findMany({
       where: { walletId: creator.walletId, bucket: "AVAILABLE" },
       orderBy: { id: "desc" },

@@ -83,13 +83,13 @@ describe("GraphQL query limits (GraphQL Armor and a cost limit)", () => {
     const me = await createCreator(db);
     const mixed = await gql(
       url,
-      `mutation { requestCashout { __typename } login(input: { email: "a@b.example", password: "x" }) { __typename } }`,
+      `mutation { requestCashout(input: {}) { __typename } login(input: { email: "a@b.example", password: "x" }) { __typename } }`,
       {
         token: me.token,
       },
     );
     expect(mixed.status).toBe(400);
-    const one = await gql(url, "mutation { requestCashout { __typename } }", { token: me.token });
+    const one = await gql(url, "mutation { requestCashout(input: {}) { __typename } }", { token: me.token });
     expect(one).toEqual({ status: 200, body: { data: { requestCashout: { __typename: "NoAvailableFundsError" } } } });
   });
 

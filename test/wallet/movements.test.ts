@@ -280,7 +280,7 @@ describe("money movements through GraphQL", () => {
     expect(asCreator.body.data).toEqual({
       recordSale: { __typename: "ForbiddenError", message: "An OWNER token may not record money movements" },
     });
-    const anonymous = await gql(url, `mutation { releaseHolds { __typename } }`);
+    const anonymous = await gql(url, `mutation { releaseHolds(input: {}) { __typename } }`);
     expect(anonymous.status).toBe(401);
     const viewerToken = await createCreator(db, { role: "VIEWER" });
     expect((await gql(url, CASHOUT, { token: viewerToken.token })).body.data).toEqual({

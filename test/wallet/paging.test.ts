@@ -116,7 +116,7 @@ describe("ledger keyset pagination", () => {
     expect(await page(creator.token, { first: 1, after: cursor, filter: { types: ["DEPOSIT"] } })).toMatchObject({
       __typename: "InvalidCursorError",
       reason: "FILTER_MISMATCH",
-      argument: "after",
+      argument: "AFTER",
     });
   });
 
@@ -130,7 +130,7 @@ describe("ledger keyset pagination", () => {
     expect(await page(creator.token, { first: 2, after: `${forged}.${signature}` })).toEqual({
       __typename: "InvalidCursorError",
       reason: "MALFORMED",
-      argument: "after",
+      argument: "AFTER",
       message: "The after cursor is not valid",
     });
     expect(await page(creator.token, { first: 2, after: "not-a-cursor" })).toMatchObject({
@@ -140,7 +140,7 @@ describe("ledger keyset pagination", () => {
     expect(await page(creator.token, { first: 2, after: cursor, order: "DATE_ASC" })).toEqual({
       __typename: "InvalidCursorError",
       reason: "ORDER_MISMATCH",
-      argument: "after",
+      argument: "AFTER",
       message: "The after cursor was issued for the other sort order: restart pagination",
     });
     expect(await page(creator.token, { first: 101 })).toEqual({
@@ -154,7 +154,7 @@ describe("ledger keyset pagination", () => {
     await deposit(url, service.token, creator.id, 300);
     const cashout = await gql<{ requestCashout: { payout: { id: number } } }>(
       url,
-      "mutation { requestCashout { ... on PayoutPayload { payout { id: legacyId } } } }",
+      "mutation { requestCashout(input: {}) { ... on PayoutPayload { payout { id: legacyId } } } }",
       { token: creator.token },
     );
     await gql(

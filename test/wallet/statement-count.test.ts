@@ -24,7 +24,7 @@ describe("wallet with 50 ledger entries: SQL statements do not grow with the pag
     const [creator, service] = [await createCreator(db), await createService(db)];
     for (let i = 0; i < movements; i++) {
       await deposit(url, service.token, creator.id, 100 + i);
-      await mutate(url, creator.token, "mutation { requestCashout { __typename } }");
+      await mutate(url, creator.token, "mutation { requestCashout(input: {}) { __typename } }");
       await recordSale(url, service.token, creator.id, 10);
     }
     return creator;

@@ -10,6 +10,13 @@ const LinkAccountInput = builder.inputType("LinkAccountInput", {
   fields: (f) => ({ email: f.string(), password: f.string(), token: f.string() }),
 });
 
+/** Which linked child a mutation acts on. */
+const ChildInput = (name: string) =>
+  builder.inputType(name, {
+    description: "One of your linked child accounts.",
+    fields: (f) => ({ childId: f.int({ required: true, description: "The child's account (legacy id)." }) }),
+  });
+
 const errors = (name: string, types: (new (...args: never[]) => Error)[]) => ({
   types: [ValidationError, ForbiddenError, ...types],
   directResult: true as const,
@@ -35,9 +42,10 @@ builder.mutationField("unlinkAccount", (t) =>
   t.field({
     authScopes: { can: "group.manage" },
     type: AccountGroupType,
+    description: "Unlink one of your children; the session tokens you obtained for it are revoked.",
     errors: errors("UnlinkAccount", [NotFoundError]),
-    args: { childId: t.arg.int({ required: true }) },
-    resolve: async (_root, { childId }, ctx) => {
+    args: { input: t.arg({ type: ChildInput("UnlinkAccountInput"), required: true }) },
+    resolve: async (_root, { input: { childId } }, ctx) => {
       const viewer = ctx.viewer!;
       await unlinkChild(ctx.prisma, viewer.accountId, childId);
       return accountGroupOf(ctx.prisma, viewer.accountId);
@@ -51,8 +59,8 @@ builder.mutationField("createChildSession", (t) =>
     type: SessionType,
     description: "A token acting as one of your linked children (recorded as issued by you).",
     errors: errors("CreateChildSession", [NotFoundError]),
-    args: { childId: t.arg.int({ required: true }) },
-    resolve: async (_root, { childId }, ctx) => {
+    args: { input: t.arg({ type: ChildInput("CreateChildSessionInput"), required: true }) },
+    resolve: async (_root, { input: { childId } }, ctx) => {
       const viewer = ctx.viewer!;
       const session = await childSession(ctx.prisma, viewer.accountId, childId);
       return { accountId: session.accountId, token: session.token };

@@ -133,9 +133,19 @@ builder.mutationField("loginBatch", (t) =>
       result: { name: "LoginBatchPayload" },
       dataField: { name: "rows" },
     },
-    args: { input: t.arg({ type: [LoginInput], required: true }) },
+    args: {
+      input: t.arg({
+        required: true,
+        type: builder.inputType("LoginBatchInput", {
+          description: "Up to 10 email and password pairs.",
+          fields: (f) => ({
+            accounts: f.field({ type: [LoginInput], required: true, description: "The logins, each tried on its own." }),
+          }),
+        }),
+      }),
+    },
     resolve: async (_root, { input }, ctx) =>
-      (await loginBatch(ctx.prisma, input, credentialThrottle(ctx))).map((row) =>
+      (await loginBatch(ctx.prisma, input.accounts, credentialThrottle(ctx))).map((row) =>
         row.ok
           ? { email: row.email, session: { accountId: row.result.accountId, token: row.result.token.token }, error: null }
           : { email: row.email, session: null, error: { code: row.error.code, message: row.error.message } },

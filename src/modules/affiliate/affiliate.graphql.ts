@@ -137,6 +137,7 @@ builder.mutationField("createInvitation", (t) =>
     errors: { types: [ValidationError], directResult: true, union: { name: "CreateInvitationResult" } },
     args: {
       input: t.arg({
+        required: true,
         type: builder.inputType("CreateInvitationInput", {
           fields: (f) => ({
             feeBasisPoints: f.int({ description: "0..1000 (10 % at most); default: the platform's default fee." }),
@@ -145,7 +146,7 @@ builder.mutationField("createInvitation", (t) =>
       }),
     },
     resolve: async (_root, { input }, ctx) => ({
-      id: (await invitationFor(ctx.prisma, ctx.viewer!.accountId, input?.feeBasisPoints)).id,
+      id: (await invitationFor(ctx.prisma, ctx.viewer!.accountId, input.feeBasisPoints)).id,
     }),
   }),
 );

@@ -111,8 +111,20 @@ builder.mutationField("createShortLink", (t) =>
     type: ShortLinkType,
     description: "Service: a short link of a creator, optionally to one of its products.",
     errors: errors("CreateShortLink"),
-    args: { accountId: t.arg.int({ required: true }), slug: t.arg.string({ required: true }), productId: t.arg.int() },
-    resolve: async (_root, args, ctx) => {
+    args: {
+      input: t.arg({
+        required: true,
+        type: builder.inputType("CreateShortLinkInput", {
+          description: "A creator's short link.",
+          fields: (f) => ({
+            accountId: f.int({ required: true, description: "The creator the link belongs to (legacy id)." }),
+            slug: f.string({ required: true, description: "The path segment of the link; unique." }),
+            productId: f.int({ description: "One of the creator's products the link points to (legacy id)." }),
+          }),
+        }),
+      }),
+    },
+    resolve: async (_root, { input: args }, ctx) => {
       const { shortLinkId } = await createShortLink(ctx.prisma, {
         accountId: args.accountId,
         slug: args.slug,
@@ -129,8 +141,19 @@ builder.mutationField("recordLinkView", (t) =>
     type: ShortLinkType,
     description: "Service: one view of a short link, counted once per eventId.",
     errors: errors("RecordLinkView"),
-    args: { slug: t.arg.string({ required: true }), eventId: t.arg.string({ required: true }) },
-    resolve: async (_root, args, ctx) => {
+    args: {
+      input: t.arg({
+        required: true,
+        type: builder.inputType("RecordLinkViewInput", {
+          description: "One view of a short link.",
+          fields: (f) => ({
+            slug: f.string({ required: true, description: "The link's slug." }),
+            eventId: f.string({ required: true, description: "The caller's id of the view: counted once." }),
+          }),
+        }),
+      }),
+    },
+    resolve: async (_root, { input: args }, ctx) => {
       const viewer = ctx.viewer!;
       const { shortLinkId } = await recordLinkView(ctx.prisma, viewer.accountId, args);
       return ctx.prisma.shortLink.findUniqueOrThrow({ where: { id: shortLinkId } });

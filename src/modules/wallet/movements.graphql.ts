@@ -68,6 +68,7 @@ builder.mutationField("requestCashout", (t) =>
     errors: errors("RequestCashout", [NoAvailableFundsError]),
     args: {
       input: t.arg({
+        required: true,
         type: builder.inputType("RequestCashoutInput", {
           fields: (f) => ({ idempotencyKey: f.string({ description: "Retries with the same key return the first result." }) }),
         }),
@@ -75,7 +76,7 @@ builder.mutationField("requestCashout", (t) =>
     },
     resolve: (_root, { input }, ctx) => {
       const viewer = ctx.viewer!;
-      return requestCashout(ctx.prisma, viewer.accountId, input?.idempotencyKey);
+      return requestCashout(ctx.prisma, viewer.accountId, input.idempotencyKey);
     },
   }),
 );
@@ -118,6 +119,7 @@ builder.mutationField("releaseHolds", (t) =>
     errors: errors("ReleaseHolds"),
     args: {
       input: t.arg({
+        required: true,
         type: builder.inputType("ReleaseHoldsInput", {
           fields: (f) => ({
             accountId: f.int({ description: "Only this account's wallet (default: every wallet)." }),
@@ -127,12 +129,12 @@ builder.mutationField("releaseHolds", (t) =>
       }),
     },
     resolve: (_root, { input }, ctx) => {
-      const days = input?.holdPeriodDays ?? ctx.holdPeriodDays;
+      const days = input.holdPeriodDays ?? ctx.holdPeriodDays;
       if (!Number.isInteger(days) || days < 0 || days > 365)
         throw ValidationError.field("holdPeriodDays", "must be between 0 and 365");
       return releaseHolds(ctx.prisma, {
         holdPeriodMs: days * 86_400_000,
-        ...(input?.accountId ? { accountId: input.accountId } : {}),
+        ...(input.accountId ? { accountId: input.accountId } : {}),
       });
     },
   }),

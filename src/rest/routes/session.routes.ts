@@ -109,14 +109,16 @@ export const sessionRoutes: Route[] = [
       const accounts = (await jsonBody(req)).accounts;
       if (!Array.isArray(accounts)) throw new RouteParamError("The accounts field must be a list of {email, password}.");
       return {
-        input: accounts.map((row, i) => {
-          if (!row || typeof row !== "object") throw new RouteParamError(`The accounts.${i} field must be an object.`);
-          const r = row as Record<string, unknown>;
-          return {
-            email: typeof r.email === "string" ? r.email : "",
-            password: typeof r.password === "string" ? r.password : "",
-          };
-        }),
+        input: {
+          accounts: accounts.map((row, i) => {
+            if (!row || typeof row !== "object") throw new RouteParamError(`The accounts.${i} field must be an object.`);
+            const r = row as Record<string, unknown>;
+            return {
+              email: typeof r.email === "string" ? r.email : "",
+              password: typeof r.password === "string" ? r.password : "",
+            };
+          }),
+        },
       };
     },
     respond: ({ loginBatch }) => {
