@@ -1,11 +1,19 @@
 import type { CodegenConfig } from "@graphql-codegen/cli";
 
-// Typed document nodes for the operations the REST layer runs. Reads the committed
-// schema.graphql (no server, no network); fails when an operation does not validate.
+// Typed document nodes for the operations the REST layer runs, and the client preset a
+// frontend would use (docs/client/). Reads the committed schema.graphql (no server, no
+// network); fails when an operation does not validate.
 const config: CodegenConfig = {
   schema: "schema.graphql",
   documents: ["src/rest/operations/*.graphql"],
   generates: {
+    // What a frontend would use: the client preset over documents written with graphql() (docs/client/example.ts).
+    "docs/client/generated/": {
+      preset: "client",
+      documents: ["docs/client/*.ts"],
+      config: { useTypeImports: true, enumsAsTypes: true, strictScalars: true, scalars: { DateTime: "string", SafeInt: "number" } },
+      presetConfig: { fragmentMasking: false },
+    },
     "src/generated/graphql.ts": {
       plugins: ["typescript-operations", "typed-document-node"],
       config: {

@@ -3,7 +3,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "src/generated/", "data/", "scratch/"] },
+  { ignores: ["node_modules/", "src/generated/", "docs/client/generated/", "data/", "scratch/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
