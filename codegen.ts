@@ -11,7 +11,12 @@ const config: CodegenConfig = {
     "docs/client/generated/": {
       preset: "client",
       documents: ["docs/client/*.ts"],
-      config: { useTypeImports: true, enumsAsTypes: true, strictScalars: true, scalars: { DateTime: "string", SafeInt: "number" } },
+      config: {
+        useTypeImports: true,
+        enumsAsTypes: true,
+        strictScalars: true,
+        scalars: { DateTime: "string", SafeInt: "number" },
+      },
       presetConfig: { fragmentMasking: false },
     },
     "src/generated/graphql.ts": {
