@@ -22,10 +22,10 @@ describe("dashboard KPIs (pre-aggregated on write)", () => {
   });
 
   async function product(owner: Actor, title: string, opts: { media?: boolean; views?: number; sales?: number[] } = {}) {
-    const created = await mutate<{ id: number }>(
+    const { product: created } = await mutate<{ product: { id: number } }>(
       url,
       service.token,
-      `mutation($input: CreateProductInput!) { createProduct(input: $input) { ... on Product { id: legacyId } ... on Error { message } } }`,
+      `mutation($input: CreateProductInput!) { createProduct(input: $input) { ... on CreateProductPayload { product { id: legacyId } } ... on Error { message } } }`,
       {
         input: {
           accountId: owner.id,

@@ -19,10 +19,10 @@ describe("the documented client operations (docs/client/example.ts) run against 
     const child = await createCreator(db, { name: "Child" });
     await db.prisma.$transaction((tx) => linkChild(tx, { masterId: master.id, childId: child.id }));
     await deposit(url, service.token, master.id, 2_500);
-    const product = await mutate<{ id: string }>(
+    const { product } = await mutate<{ product: { id: string } }>(
       url,
       service.token,
-      `mutation($input: CreateProductInput!) { createProduct(input: $input) { ... on Product { id } } }`,
+      `mutation($input: CreateProductInput!) { createProduct(input: $input) { ... on CreateProductPayload { product { id } } } }`,
       {
         input: { accountId: master.id, externalId: randomUUID(), title: "Set", mediaComplete: true, price: 100 },
       },

@@ -50,7 +50,7 @@ describe("Relay global object identification: node(id:) and nodes(ids:)", () => 
     const payout = await mutate<{ payout: { id: string; legacyId: number } }>(
       url,
       child.token,
-      "mutation { requestCashout(input: {}) { ... on PayoutPayload { payout { id legacyId } } } }",
+      "mutation { requestCashout(input: {}) { ... on RequestCashoutPayload { payout { id legacyId } } } }",
     );
     expect((await node(child.token, payout.payout.id)).data).toEqual({
       node: { __typename: "Payout", id: payout.payout.id, legacyId: payout.payout.legacyId, amount: 4_200 },
@@ -63,10 +63,12 @@ describe("Relay global object identification: node(id:) and nodes(ids:)", () => 
     expect((await node(master.token, invitation.invitation.id)).data).toEqual({
       node: { __typename: "Invitation", ...invitation.invitation },
     });
-    const invoice = await mutate<{ id: string; legacyId: number; lineItems: { id: string; legacyId: number }[] }>(
+    const { invoice } = await mutate<{
+      invoice: { id: string; legacyId: number; lineItems: { id: string; legacyId: number }[] };
+    }>(
       url,
       service.token,
-      `mutation($input: CreateInvoiceInput!) { createInvoice(input: $input) { ... on Invoice { id legacyId lineItems { id legacyId } } } }`,
+      `mutation($input: CreateInvoiceInput!) { createInvoice(input: $input) { ... on CreateInvoicePayload { invoice { id legacyId lineItems { id legacyId } } } } }`,
       { input: { organizationId: master.id, externalId: randomUUID(), lineItems: [{ accountId: child.id, amount: 50 }] } },
     );
     expect((await node(master.token, invoice.id)).data).toEqual({
@@ -75,10 +77,10 @@ describe("Relay global object identification: node(id:) and nodes(ids:)", () => 
     expect((await node(master.token, invoice.lineItems[0]!.id)).data).toEqual({
       node: { __typename: "InvoiceLineItem", ...invoice.lineItems[0] },
     });
-    const product = await mutate<{ id: string; legacyId: number }>(
+    const { product } = await mutate<{ product: { id: string; legacyId: number } }>(
       url,
       service.token,
-      `mutation($input: CreateProductInput!) { createProduct(input: $input) { ... on Product { id legacyId } } }`,
+      `mutation($input: CreateProductInput!) { createProduct(input: $input) { ... on CreateProductPayload { product { id legacyId } } } }`,
       {
         input: { accountId: child.id, externalId: randomUUID(), title: "Set", mediaComplete: true, price: 100 },
       },

@@ -55,10 +55,10 @@ export async function recordSale(
 }
 
 export async function deposit(url: string, serviceToken: string, accountId: number, amount: number, externalId = randomUUID()) {
-  return mutate<{ __typename: string; entry?: { id: number; balanceAfter: number } }>(
+  return mutate<{ __typename: string; transaction?: { id: number; balanceAfter: number } }>(
     url,
     serviceToken,
-    `mutation($input: BalanceAdjustmentInput!) { recordDeposit(input: $input) { __typename ... on TransactionPayload { entry { ${ENTRY_FIELDS} } } ... on Error { code message } } }`,
+    `mutation($input: BalanceAdjustmentInput!) { recordDeposit(input: $input) { __typename ... on RecordDepositPayload { transaction { ${ENTRY_FIELDS} } } ... on Error { code message } } }`,
     { input: { accountId, amount, externalId } },
   );
 }

@@ -54,7 +54,7 @@ describe("GET /api/stats/transactions (organisation report)", () => {
     const cashout = await mutate<{ payout: { id: number } }>(
       url,
       alice.token,
-      "mutation { requestCashout(input: {}) { ... on PayoutPayload { payout { id: legacyId } } } }",
+      "mutation { requestCashout(input: {}) { ... on RequestCashoutPayload { payout { id: legacyId } } } }",
     );
     await mutate(
       url,
@@ -75,10 +75,10 @@ describe("GET /api/stats/transactions (organisation report)", () => {
       `mutation { recordDispute(input: { saleUuid: "${sale.sale.uuid}", amount: 200, externalId: "${randomUUID()}" }) { __typename } }`,
     );
     // The agency pays an invoice to Alice and Bob.
-    const invoice = await mutate<{ id: number }>(
+    const { invoice } = await mutate<{ invoice: { id: number } }>(
       url,
       service.token,
-      `mutation($input: CreateInvoiceInput!) { createInvoice(input: $input) { ... on Invoice { id: legacyId } ... on Error { message } } }`,
+      `mutation($input: CreateInvoiceInput!) { createInvoice(input: $input) { ... on CreateInvoicePayload { invoice { id: legacyId } } ... on Error { message } } }`,
       {
         input: {
           organizationId: master.id,

@@ -21,7 +21,7 @@ describe("money bounds: a maximum per movement and per bucket, refused before an
 
   it("accepts a movement of exactly the maximum and refuses one minor unit more, or 2^53-1", async () => {
     const me = await createCreator(db);
-    expect((await deposit(url, service.token, me.id, MAX_MOVE)).__typename).toBe("TransactionPayload");
+    expect((await deposit(url, service.token, me.id, MAX_MOVE)).__typename).toBe("RecordDepositPayload");
     for (const amount of [MAX_MOVE + 1, Number.MAX_SAFE_INTEGER]) {
       const res = await gql(url, DEPOSIT, {
         token: service.token,

@@ -7,7 +7,7 @@ import { createCreator } from "../helpers/factories.ts";
 import { legacy } from "../helpers/legacy.ts";
 
 const LINK = `mutation($token: String!) { linkAccount(input: { token: $token }) {
-  __typename ... on AccountGroup { linkedAccounts { id: legacyId } } ... on Error { code message } } }`;
+  __typename ... on LinkAccountPayload { accountGroup { linkedAccounts { id: legacyId } } } ... on Error { code message } } }`;
 const REVOKE = `mutation($id: Int!) { revokeToken(input: { tokenId: $id }) {
   __typename ... on RevokeTokenPayload { tokenId alreadyRevoked } ... on Error { code message } } }`;
 
@@ -45,7 +45,9 @@ describe("the account-takeover path is closed", () => {
     const child = await createCreator(db, { name: "Child" });
     const admin = await issueToken(db.prisma, { accountId: child.id, role: "ADMIN" });
     const res = await gql(url, LINK, { token: master.token, variables: { token: admin.token } });
-    expect(res.body.data).toEqual({ linkAccount: { __typename: "AccountGroup", linkedAccounts: [{ id: child.id }] } });
+    expect(res.body.data).toEqual({
+      linkAccount: { __typename: "LinkAccountPayload", accountGroup: { linkedAccounts: [{ id: child.id }] } },
+    });
   });
 
   it("lets a VIEWER token revoke itself but not the account's OWNER token", async () => {

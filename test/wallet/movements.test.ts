@@ -16,11 +16,11 @@ import {
 } from "../helpers/money.ts";
 
 const CASHOUT = `mutation($key: String) { requestCashout(input: { idempotencyKey: $key }) { __typename
-  ... on PayoutPayload { payout { id: legacyId amount status } } ... on Error { code message } } }`;
+  ... on RequestCashoutPayload { payout { id: legacyId amount status } } ... on Error { code message } } }`;
 const SETTLE = `mutation($input: SettlePayoutInput!) { settlePayout(input: $input) { __typename
-  ... on PayoutPayload { payout { id: legacyId amount status failureCode } } ... on Error { code message } } }`;
+  ... on SettlePayoutPayload { payout { id: legacyId amount status failureCode } } ... on Error { code message } } }`;
 const REVERSE = (field: string) => `mutation($input: SaleReversalInput!) { ${field}(input: $input) { __typename
-  ... on TransactionPayload { entry { ${ENTRY_FIELDS} } } ... on Error { code message } } }`;
+  ... on ${field.charAt(0).toUpperCase()}${field.slice(1)}Payload { transaction { ${ENTRY_FIELDS} } } ... on Error { code message } } }`;
 
 describe("money movements through GraphQL", () => {
   let db: Database;
@@ -121,7 +121,7 @@ describe("money movements through GraphQL", () => {
     const creator = await createCreator(db);
     await deposit(url, service.token, creator.id, 1234);
     const cashout = await mutate<{ payout: { id: number } }>(url, creator.token, CASHOUT);
-    expect(cashout).toMatchObject({ __typename: "PayoutPayload", payout: { amount: 1234, status: "REQUESTED" } });
+    expect(cashout).toMatchObject({ __typename: "RequestCashoutPayload", payout: { amount: 1234, status: "REQUESTED" } });
     expect(await walletOf(url, creator.token)).toMatchObject({
       available: 0,
       pending: 1234,
@@ -130,7 +130,7 @@ describe("money movements through GraphQL", () => {
     });
     const paid = await mutate(url, service.token, SETTLE, { input: { payoutId: cashout.payout.id, status: "PAID" } });
     expect(paid).toEqual({
-      __typename: "PayoutPayload",
+      __typename: "SettlePayoutPayload",
       payout: { id: cashout.payout.id, amount: 1234, status: "PAID", failureCode: null },
     });
     expect(await walletOf(url, creator.token)).toMatchObject({ available: 0, pending: 0, total: 0 });
@@ -204,7 +204,7 @@ describe("money movements through GraphQL", () => {
         input: { saleUuid: held.sale.uuid, externalId: randomUUID() },
       }),
     ).toMatchObject({
-      entry: { type: "REFUND", bucket: "HOLD", amount: -1000, balanceAfter: 0 },
+      transaction: { type: "REFUND", bucket: "HOLD", amount: -1000, balanceAfter: 0 },
     });
     expect(await releaseAll(url, service.token, creator.id)).toMatchObject({ salesReleased: 0 }); // refunded lots are never released
 
@@ -215,7 +215,7 @@ describe("money movements through GraphQL", () => {
         input: { saleUuid: released.sale.uuid, amount: 250, externalId: randomUUID() },
       }),
     ).toMatchObject({
-      entry: { type: "DISPUTE", bucket: "AVAILABLE", amount: -250, balanceAfter: 350 },
+      transaction: { type: "DISPUTE", bucket: "AVAILABLE", amount: -250, balanceAfter: 350 },
     });
     expect(
       await mutate(url, service.token, REVERSE("recordRefund"), {

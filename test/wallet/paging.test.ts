@@ -154,7 +154,7 @@ describe("ledger keyset pagination", () => {
     await deposit(url, service.token, creator.id, 300);
     const cashout = await gql<{ requestCashout: { payout: { id: number } } }>(
       url,
-      "mutation { requestCashout(input: {}) { ... on PayoutPayload { payout { id: legacyId } } } }",
+      "mutation { requestCashout(input: {}) { ... on RequestCashoutPayload { payout { id: legacyId } } } }",
       { token: creator.token },
     );
     await gql(

@@ -17,10 +17,12 @@ const ChildInput = (name: string) =>
     fields: (f) => ({ childId: f.int({ required: true, description: "The child's account (legacy id)." }) }),
   });
 
-const errors = (name: string, types: (new (...args: never[]) => Error)[]) => ({
+/** The mutation pattern: `<Name>Result = <Name>Payload { <dataField> } | typed errors`. */
+const errors = (name: string, dataField: string, types: (new (...args: never[]) => Error)[]) => ({
   types: [ValidationError, ForbiddenError, ...types],
-  directResult: true as const,
   union: { name: `${name}Result` },
+  result: { name: `${name}Payload` },
+  dataField: { name: dataField },
 });
 
 builder.mutationField("linkAccount", (t) =>
@@ -28,7 +30,7 @@ builder.mutationField("linkAccount", (t) =>
     authScopes: { can: "group.manage" },
     type: AccountGroupType,
     description: "Link an account you control as a child of yours (at most 10; a child has one master).",
-    errors: errors("LinkAccount", [InvalidCredentialsError, ConflictError, NotFoundError]),
+    errors: errors("LinkAccount", "accountGroup", [InvalidCredentialsError, ConflictError, NotFoundError]),
     args: { input: t.arg({ type: LinkAccountInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       const viewer = ctx.viewer!;
@@ -43,7 +45,7 @@ builder.mutationField("unlinkAccount", (t) =>
     authScopes: { can: "group.manage" },
     type: AccountGroupType,
     description: "Unlink one of your children; the session tokens you obtained for it are revoked.",
-    errors: errors("UnlinkAccount", [NotFoundError]),
+    errors: errors("UnlinkAccount", "accountGroup", [NotFoundError]),
     args: { input: t.arg({ type: ChildInput("UnlinkAccountInput"), required: true }) },
     resolve: async (_root, { input: { childId } }, ctx) => {
       const viewer = ctx.viewer!;
@@ -58,7 +60,7 @@ builder.mutationField("createChildSession", (t) =>
     authScopes: { can: "group.manage" },
     type: SessionType,
     description: "A token acting as one of your linked children (recorded as issued by you).",
-    errors: errors("CreateChildSession", [NotFoundError]),
+    errors: errors("CreateChildSession", "session", [NotFoundError]),
     args: { input: t.arg({ type: ChildInput("CreateChildSessionInput"), required: true }) },
     resolve: async (_root, { input: { childId } }, ctx) => {
       const viewer = ctx.viewer!;

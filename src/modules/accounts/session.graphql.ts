@@ -75,8 +75,9 @@ builder.mutationField("register", (t) =>
     description: "Create an account, its wallet and its first token; resolve the referral. All or nothing.",
     errors: {
       types: [ValidationError, EmailTakenError, InviteNotFoundError, CurrencyMismatchError],
-      directResult: true,
       union: { name: "RegisterResult" },
+      result: { name: "RegisterPayload" },
+      dataField: { name: "session" },
     },
     args: { input: t.arg({ type: RegisterInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
@@ -103,7 +104,12 @@ builder.mutationField("login", (t) =>
   t.field({
     type: SessionType,
     description: "Email and password for a new token. Wrong email and wrong password answer alike.",
-    errors: { types: [ValidationError, InvalidCredentialsError], directResult: true, union: { name: "LoginResult" } },
+    errors: {
+      types: [ValidationError, InvalidCredentialsError],
+      union: { name: "LoginResult" },
+      result: { name: "LoginPayload" },
+      dataField: { name: "session" },
+    },
     args: { input: t.arg({ type: LoginInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       const session = await login(ctx.prisma, input, credentialThrottle(ctx));

@@ -18,10 +18,12 @@ export const ProductType = builder.prismaObject("Product", {
   }),
 });
 
-const errors = (name: string) => ({
+/** The mutation pattern: `<Name>Result = <Name>Payload { <dataField> } | typed errors`. */
+const errors = (name: string, dataField: string) => ({
   types: [ValidationError, ForbiddenError, NotFoundError, IdempotencyConflictError],
-  directResult: true as const,
   union: { name: `${name}Result` },
+  result: { name: `${name}Payload` },
+  dataField: { name: dataField },
 });
 const product = (productId: number, ctx: { prisma: import("../../generated/prisma/client.ts").PrismaClient }) =>
   ctx.prisma.product.findUniqueOrThrow({ where: { id: productId } });
@@ -31,7 +33,7 @@ builder.mutationField("createProduct", (t) =>
     authScopes: { can: "catalog.manage" },
     type: ProductType,
     description: "Service: create a creator's product, idempotent by (accountId, externalId).",
-    errors: errors("CreateProduct"),
+    errors: errors("CreateProduct", "product"),
     args: {
       input: t.arg({
         required: true,
@@ -67,7 +69,7 @@ builder.mutationField("updateProduct", (t) =>
     authScopes: { can: "catalog.manage" },
     type: ProductType,
     description: "Service: change a product (a media-complete change moves the content-items counter).",
-    errors: errors("UpdateProduct"),
+    errors: errors("UpdateProduct", "product"),
     args: {
       input: t.arg({
         required: true,
@@ -110,7 +112,7 @@ builder.mutationField("createShortLink", (t) =>
     authScopes: { can: "catalog.manage" },
     type: ShortLinkType,
     description: "Service: a short link of a creator, optionally to one of its products.",
-    errors: errors("CreateShortLink"),
+    errors: errors("CreateShortLink", "shortLink"),
     args: {
       input: t.arg({
         required: true,
@@ -140,7 +142,7 @@ builder.mutationField("recordLinkView", (t) =>
     authScopes: { can: "catalog.manage" },
     type: ShortLinkType,
     description: "Service: one view of a short link, counted once per eventId.",
-    errors: errors("RecordLinkView"),
+    errors: errors("RecordLinkView", "shortLink"),
     args: {
       input: t.arg({
         required: true,

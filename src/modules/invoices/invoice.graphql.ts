@@ -60,8 +60,9 @@ builder.mutationField("createInvoice", (t) =>
     description: "Service: a paid invoice of an organisation; each line item is paid into its creator's available balance.",
     errors: {
       types: [ValidationError, ForbiddenError, NotFoundError, IdempotencyConflictError, AmountLimitError],
-      directResult: true,
       union: { name: "CreateInvoiceResult" },
+      result: { name: "CreateInvoicePayload" },
+      dataField: { name: "invoice" },
     },
     args: {
       input: t.arg({

@@ -24,15 +24,23 @@ const errors = (name: string, extra: (new (...args: never[]) => Error)[] = []) =
   union: { name: `${name}Result` },
 });
 
-const PayoutPayload = builder.objectRef<{ payoutId: number }>("PayoutPayload").implement({
-  fields: (t) => ({
-    payout: t.field({ type: PayoutType, resolve: async (p, _a, ctx) => (await ctx.loaders.payoutById.load(p.payoutId))! }),
-  }),
-});
+/** `<Mutation>Payload { payout }`: one payload type per mutation, as every mutation has. */
+const payoutPayload = (name: string) =>
+  builder.objectRef<{ payoutId: number }>(name).implement({
+    description: "The payout the mutation created or settled.",
+    fields: (t) => ({
+      payout: t.field({ type: PayoutType, resolve: async (p, _a, ctx) => (await ctx.loaders.payoutById.load(p.payoutId))! }),
+    }),
+  });
 
-const EntryPayload = builder.objectRef<{ entryId: number }>("TransactionPayload").implement({
-  fields: (t) => ({ entry: t.field({ type: LedgerEntry, resolve: (p, _a, ctx) => ledgerRowById(ctx.prisma, p.entryId) }) }),
-});
+/** `<Mutation>Payload { transaction }`: the ledger entry the movement wrote. */
+const transactionPayload = (name: string) =>
+  builder.objectRef<{ entryId: number }>(name).implement({
+    description: "The transaction the movement wrote.",
+    fields: (t) => ({
+      transaction: t.field({ type: LedgerEntry, resolve: (p, _a, ctx) => ledgerRowById(ctx.prisma, p.entryId) }),
+    }),
+  });
 
 const SalePayload = builder.objectRef<{ saleEntryId: number; affiliateEntryId: number | null }>("RecordSalePayload").implement({
   fields: (t) => ({
@@ -63,7 +71,7 @@ const ReleasePayload = builder
 builder.mutationField("requestCashout", (t) =>
   t.field({
     authScopes: { can: "wallet.cashout" },
-    type: PayoutPayload,
+    type: payoutPayload("RequestCashoutPayload"),
     description: "Cash out the viewer's whole available balance (no amount: it is always everything available).",
     errors: errors("RequestCashout", [NoAvailableFundsError]),
     args: {
@@ -143,7 +151,7 @@ builder.mutationField("releaseHolds", (t) =>
 builder.mutationField("settlePayout", (t) =>
   t.field({
     authScopes: { can: "ledger.record" },
-    type: PayoutPayload,
+    type: payoutPayload("SettlePayoutPayload"),
     description: "Service: the payment provider paid (PAID) or rejected (FAILED) a payout.",
     errors: errors("SettlePayout", [ConflictError]),
     args: {
@@ -191,7 +199,7 @@ for (const [field, kind] of [
   builder.mutationField(field, (t) =>
     t.field({
       authScopes: { can: "ledger.record" },
-      type: EntryPayload,
+      type: transactionPayload(`${field.charAt(0).toUpperCase()}${field.slice(1)}Payload`),
       description: `Service: a ${kind === "REFUND" ? "refund" : "chargeback"} of one sale (never takes a bucket below zero).`,
       errors: errors(field.charAt(0).toUpperCase() + field.slice(1), [ConflictError, InsufficientFundsError]),
       args: { input: t.arg({ type: ReversalInput, required: true }) },
@@ -224,7 +232,7 @@ for (const [field, kind] of [
   builder.mutationField(field, (t) =>
     t.field({
       authScopes: { can: "ledger.record" },
-      type: EntryPayload,
+      type: transactionPayload(`${field.charAt(0).toUpperCase()}${field.slice(1)}Payload`),
       description: `Service: a manual ${kind === "DEPOSIT" ? "deposit to" : "withdrawal from"} available.`,
       errors: errors(field.charAt(0).toUpperCase() + field.slice(1), [InsufficientFundsError]),
       args: { input: t.arg({ type: AdjustmentInput, required: true }) },

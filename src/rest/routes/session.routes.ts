@@ -90,7 +90,7 @@ export const sessionRoutes: Route[] = [
     operation: LegacyRegisterDocument,
     variables: registerVariables,
     respond: ({ register }) =>
-      register.__typename === "Session" ? legacyOk(sessionBody(register)) : failure(register as Failure),
+      register.__typename === "RegisterPayload" ? legacyOk(sessionBody(register.session)) : failure(register as Failure),
   }),
   route({
     method: "POST",
@@ -98,7 +98,7 @@ export const sessionRoutes: Route[] = [
     surface: "legacy",
     operation: LegacyLoginDocument,
     variables: async (req) => ({ input: credentials(await jsonBody(req)) }),
-    respond: ({ login }) => (login.__typename === "Session" ? legacyOk(sessionBody(login)) : failure(login as Failure)),
+    respond: ({ login }) => (login.__typename === "LoginPayload" ? legacyOk(sessionBody(login.session)) : failure(login as Failure)),
   }),
   route({
     method: "POST",

@@ -82,7 +82,7 @@ export const walletRoutes: Route[] = [
     variables: (req) => ({ idempotencyKey: idempotencyKey(req) }),
     respond: ({ requestCashout: result }) => {
       switch (result.__typename) {
-        case "PayoutPayload":
+        case "RequestCashoutPayload":
           return legacyOk("Cashout created successfully");
         case "IdempotencyConflictError":
           return result.reason === "IN_PROGRESS" ? legacyError(409, result.message) : legacyError(422, result.message);
