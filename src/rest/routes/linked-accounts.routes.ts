@@ -50,7 +50,8 @@ export const linkedAccountRoutes: Route[] = [
         },
       };
     },
-    respond: ({ linkAccount: r }) => (r.__typename === "LinkAccountPayload" ? legacyOk(accountGroupBody(r.accountGroup)) : failure(r as Failure)),
+    respond: ({ linkAccount: r }) =>
+      r.__typename === "LinkAccountPayload" ? legacyOk(accountGroupBody(r.accountGroup)) : failure(r as Failure),
   }),
   route({
     method: "DELETE",
@@ -58,7 +59,8 @@ export const linkedAccountRoutes: Route[] = [
     surface: "legacy",
     operation: UnlinkAccountDocument,
     variables: (_req, _url, params) => childId(params),
-    respond: ({ unlinkAccount: r }) => (r.__typename === "UnlinkAccountPayload" ? legacyOk(accountGroupBody(r.accountGroup)) : failure(r as Failure)),
+    respond: ({ unlinkAccount: r }) =>
+      r.__typename === "UnlinkAccountPayload" ? legacyOk(accountGroupBody(r.accountGroup)) : failure(r as Failure),
   }),
   route({
     method: "POST",
@@ -66,6 +68,7 @@ export const linkedAccountRoutes: Route[] = [
     surface: "legacy",
     operation: ChildSessionDocument,
     variables: (_req, _url, params) => childId(params),
-    respond: ({ createChildSession: r }) => (r.__typename === "CreateChildSessionPayload" ? legacyOk(sessionBody(r.session)) : failure(r as Failure)),
+    respond: ({ createChildSession: r }) =>
+      r.__typename === "CreateChildSessionPayload" ? legacyOk(sessionBody(r.session)) : failure(r as Failure),
   }),
 ];

@@ -98,7 +98,8 @@ export const sessionRoutes: Route[] = [
     surface: "legacy",
     operation: LegacyLoginDocument,
     variables: async (req) => ({ input: credentials(await jsonBody(req)) }),
-    respond: ({ login }) => (login.__typename === "LoginPayload" ? legacyOk(sessionBody(login.session)) : failure(login as Failure)),
+    respond: ({ login }) =>
+      login.__typename === "LoginPayload" ? legacyOk(sessionBody(login.session)) : failure(login as Failure),
   }),
   route({
     method: "POST",
