@@ -1,4 +1,5 @@
 import js from "@eslint/js";
+import graphqlPlugin from "@graphql-eslint/eslint-plugin";
 import globals from "globals";
 import tseslint from "typescript-eslint";
 
@@ -16,6 +17,51 @@ export default tseslint.config(
       "@typescript-eslint/no-non-null-assertion": "off",
       eqeqeq: ["error", "always", { null: "ignore" }],
       "no-console": "error",
+    },
+  },
+  // The schema contract: naming, descriptions, Relay connections and edges, no unreachable
+  // types (GraphQL ESLint's schema-recommended and schema-relay sets).
+  {
+    files: ["schema.graphql"],
+    languageOptions: { parser: graphqlPlugin.parser, parserOptions: { graphQLConfig: { schema: "schema.graphql" } } },
+    plugins: { "@graphql-eslint": graphqlPlugin },
+    rules: {
+      ...graphqlPlugin.configs["flat/schema-recommended"].rules,
+      ...graphqlPlugin.configs["flat/schema-relay"].rules,
+      // Entities implement Node (id: ID!); payloads, errors, connections and these value
+      // objects are not entities and have no id of their own.
+      "@graphql-eslint/strict-id-in-types": [
+        "error",
+        {
+          acceptedIdNames: ["id"],
+          acceptedIdTypes: ["ID"],
+          exceptions: {
+            suffixes: ["Payload", "Error", "Connection", "Edge"],
+            types: [
+              "AccountGroup",
+              "Affiliate",
+              "Currency",
+              "CurrencyTotals",
+              "DashboardAccount",
+              "DashboardSummary",
+              "FieldError",
+              "InvitedCreator",
+              "LoginBatchRow",
+              "PageInfo",
+              "ReportSums",
+              "ReportTransaction",
+              "Session",
+              "TopProduct",
+              "TransactionPage",
+              "TransactionReport",
+              "Viewer",
+              "WalletBalance",
+            ],
+          },
+        },
+      ],
+      // Connections page with edges; plain lists (a group's accounts, an invoice's line items) stay lists.
+      "@graphql-eslint/relay-edge-types": ["error", { listTypeCanWrapOnlyEdgeType: false, shouldImplementNode: false }],
     },
   },
 );

@@ -47,8 +47,13 @@ export const builder = new SchemaBuilder<{
   },
 });
 
-builder.queryType({});
-builder.mutationType({});
+builder.queryType({
+  description: "Reads. Everything but `viewer`'s own account needs the capability docs/permissions.md names.",
+});
+builder.mutationType({
+  description:
+    "Writes. Each takes `(input: XInput!)` and answers `XResult = XPayload | typed errors`; money movements are idempotent.",
+});
 builder.addScalarType("DateTime", DateTimeResolver);
 builder.addScalarType("SafeInt", SafeIntResolver);
 

@@ -74,24 +74,34 @@ const FieldError = builder.objectRef<{ field: string; message: string }>("FieldE
 
 builder.objectType(ValidationError, {
   name: "ValidationError",
+  description: "Invalid input; `fields` names each problem.",
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof ValidationError,
   fields: (t) => ({ fields: t.field({ type: [FieldError], resolve: (e) => e.problems }) }),
 });
 
 /** An error type that adds nothing to `Error` but its name. */
-function plainErrorType(cls: new (message: string) => DomainError, name: string) {
-  builder.objectType(cls, { name, interfaces: [ErrorInterface], isTypeOf: (value) => value instanceof cls });
+function plainErrorType(cls: new (message: string) => DomainError, name: string, description: string) {
+  builder.objectType(cls, { name, description, interfaces: [ErrorInterface], isTypeOf: (value) => value instanceof cls });
 }
 
-plainErrorType(NotFoundError, "NotFoundError");
-plainErrorType(ConflictError, "ConflictError");
-plainErrorType(ForbiddenError, "ForbiddenError");
-plainErrorType(InviteNotFoundError, "InviteNotFoundError");
-plainErrorType(InvalidCredentialsError, "InvalidCredentialsError");
+plainErrorType(NotFoundError, "NotFoundError", "The object does not exist, or is not the caller's (the two answer alike).");
+plainErrorType(ConflictError, "ConflictError", "The request conflicts with the object's current state.");
+plainErrorType(
+  ForbiddenError,
+  "ForbiddenError",
+  "The token's role may not do this (docs/permissions.md), or the account's place in its group forbids it.",
+);
+plainErrorType(InviteNotFoundError, "InviteNotFoundError", "The invite code or referrer id names no inviter.");
+plainErrorType(
+  InvalidCredentialsError,
+  "InvalidCredentialsError",
+  "Wrong email or password (deliberately the same answer for both), or a token that proves nothing.",
+);
 
 builder.objectType(EmailTakenError, {
   name: "EmailTakenError",
+  description: "An account with this email already exists.",
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof EmailTakenError,
   fields: (t) => ({ email: t.exposeString("email") }),
@@ -107,6 +117,7 @@ builder.objectType(CurrencyMismatchError, {
 
 builder.objectType(InsufficientFundsError, {
   name: "InsufficientFundsError",
+  description: "The movement would take a bucket below zero: nothing was written.",
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof InsufficientFundsError,
   fields: (t) => ({

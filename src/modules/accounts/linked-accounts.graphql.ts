@@ -1,3 +1,4 @@
+import { resultUnion, payloadOf } from "../../graphql/results.ts";
 import { builder } from "../../graphql/builder.ts";
 import { credentialThrottle } from "../../limits/credential-throttle.ts";
 import { ConflictError, ForbiddenError, InvalidCredentialsError, NotFoundError, ValidationError } from "../errors.ts";
@@ -20,9 +21,8 @@ const ChildInput = (name: string) =>
 /** The mutation pattern: `<Name>Result = <Name>Payload { <dataField> } | typed errors`. */
 const errors = (name: string, dataField: string, types: (new (...args: never[]) => Error)[]) => ({
   types: [ValidationError, ForbiddenError, ...types],
-  union: { name: `${name}Result` },
-  result: { name: `${name}Payload` },
-  dataField: { name: dataField },
+  union: resultUnion(name),
+  ...payloadOf(name, dataField),
 });
 
 builder.mutationField("linkAccount", (t) =>

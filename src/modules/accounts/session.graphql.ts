@@ -1,3 +1,4 @@
+import { resultUnion, payloadOf } from "../../graphql/results.ts";
 import { builder } from "../../graphql/builder.ts";
 import { credentialThrottle } from "../../limits/credential-throttle.ts";
 import {
@@ -12,7 +13,10 @@ import { accountGroupOf, type AccountGroupInfo, groupMembers } from "./account-g
 import { login, loginBatch } from "./login.service.ts";
 import { register } from "./registration.service.ts";
 
-const AccountGroupRoleEnum = builder.enumType("AccountGroupRole", { values: ["STANDALONE", "MASTER", "CHILD"] as const });
+const AccountGroupRoleEnum = builder.enumType("AccountGroupRole", {
+  description: "An account's place in an agency group.",
+  values: ["STANDALONE", "MASTER", "CHILD"] as const,
+});
 
 export const AccountGroupType = builder.objectRef<AccountGroupInfo>("AccountGroup").implement({
   description: "The account's place in an agency group: a master links up to 10 child accounts.",
@@ -58,6 +62,7 @@ builder.objectField(Viewer, "accountGroup", (t) =>
 );
 
 const RegisterInput = builder.inputType("RegisterInput", {
+  description: "A new creator account, optionally referred by an invitation or a referrer's id.",
   fields: (f) => ({
     email: f.string({ required: true }),
     password: f.string({ required: true, description: "At least 8 characters; stored only as an scrypt hash." }),
@@ -75,9 +80,8 @@ builder.mutationField("register", (t) =>
     description: "Create an account, its wallet and its first token; resolve the referral. All or nothing.",
     errors: {
       types: [ValidationError, EmailTakenError, InviteNotFoundError, CurrencyMismatchError],
-      union: { name: "RegisterResult" },
-      result: { name: "RegisterPayload" },
-      dataField: { name: "session" },
+      union: resultUnion("Register"),
+      ...payloadOf("Register", "session"),
     },
     args: { input: t.arg({ type: RegisterInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
@@ -97,6 +101,7 @@ builder.mutationField("register", (t) =>
 );
 
 const LoginInput = builder.inputType("LoginInput", {
+  description: "An email and password.",
   fields: (f) => ({ email: f.string({ required: true }), password: f.string({ required: true }) }),
 });
 
@@ -106,9 +111,8 @@ builder.mutationField("login", (t) =>
     description: "Email and password for a new token. Wrong email and wrong password answer alike.",
     errors: {
       types: [ValidationError, InvalidCredentialsError],
-      union: { name: "LoginResult" },
-      result: { name: "LoginPayload" },
-      dataField: { name: "session" },
+      union: resultUnion("Login"),
+      ...payloadOf("Login", "session"),
     },
     args: { input: t.arg({ type: LoginInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
@@ -121,6 +125,7 @@ builder.mutationField("login", (t) =>
 const BatchRow = builder
   .objectRef<{ email: string; session: Session | null; error: { code: string; message: string } | null }>("LoginBatchRow")
   .implement({
+    description: "One login of a batch: its session, or why it failed.",
     fields: (t) => ({
       email: t.exposeString("email"),
       session: t.field({ type: SessionType, nullable: true, resolve: (r) => r.session }),
@@ -135,9 +140,8 @@ builder.mutationField("loginBatch", (t) =>
     description: "Up to 10 logins at once; each row succeeds or fails on its own.",
     errors: {
       types: [ValidationError],
-      union: { name: "LoginBatchResult" },
-      result: { name: "LoginBatchPayload" },
-      dataField: { name: "rows" },
+      union: resultUnion("LoginBatch"),
+      ...payloadOf("LoginBatch", "rows"),
     },
     args: {
       input: t.arg({

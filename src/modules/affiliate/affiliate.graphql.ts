@@ -1,3 +1,4 @@
+import { resultUnion } from "../../graphql/results.ts";
 import { NodeInterface, nodeIdFields } from "../node/node.graphql.ts";
 import { builder } from "../../graphql/builder.ts";
 import { safeMinorUnits } from "../../graphql/money.ts";
@@ -29,6 +30,7 @@ export const InvitationType = builder.prismaObject("AffiliateInvitation", {
 });
 
 const InvitedCreator = builder.objectRef<InvitedPage["edges"][number]["node"]>("InvitedCreator").implement({
+  description: "A creator who registered with one of the viewer's invitations, and what the viewer earned from them.",
   fields: (t) => ({
     accountId: t.exposeInt("accountId"),
     email: t.exposeString("email"),
@@ -47,11 +49,13 @@ const InvitedCreator = builder.objectRef<InvitedPage["edges"][number]["node"]>("
 });
 
 const InvitedConnection = builder.objectRef<InvitedPage>("InvitedConnection").implement({
+  description: "The creators the viewer invited, keyset-paginated (Relay connection).",
   fields: (t) => ({
     nodes: t.field({ type: [InvitedCreator], resolve: (c) => c.edges.map((e) => e.node) }),
     edges: t.field({
       type: [
         builder.objectRef<InvitedPage["edges"][number]>("InvitedEdge").implement({
+          description: "One invited creator and its cursor.",
           fields: (e) => ({ cursor: e.exposeString("cursor"), node: e.field({ type: InvitedCreator, resolve: (x) => x.node }) }),
         }),
       ],
@@ -76,7 +80,7 @@ const Affiliate = builder.objectRef<{ accountId: number }>("Affiliate").implemen
       nullable: true,
       description:
         "The invitation for this fee (default: the platform's default fee), or null until `createInvitation` made one. Never writes.",
-      errors: { types: [ValidationError], directResult: true, union: { name: "InvitationResult" } },
+      errors: { types: [ValidationError], directResult: true, union: resultUnion("Invitation") },
       args: { feeBasisPoints: t.arg.int({ description: "0..1000 (10 % at most)." }) },
       resolve: async (query, a, args, ctx) => {
         const found = await findInvitation(ctx.prisma, a.accountId, args.feeBasisPoints);
@@ -86,7 +90,7 @@ const Affiliate = builder.objectRef<{ accountId: number }>("Affiliate").implemen
     }),
     invited: t.field({
       type: InvitedConnection,
-      errors: { types: [ValidationError, InvalidCursorError], directResult: true, union: { name: "InvitedResult" } },
+      errors: { types: [ValidationError, InvalidCursorError], directResult: true, union: resultUnion("Invited") },
       args: { first: t.arg.int({ defaultValue: 50 }), after: t.arg.string() },
       resolve: (a, args, ctx) => invitedPage(ctx.prisma, a.accountId, args),
     }),
@@ -96,7 +100,7 @@ const Affiliate = builder.objectRef<{ accountId: number }>("Affiliate").implemen
       errors: {
         types: [ValidationError, InvalidCursorError],
         directResult: true,
-        union: { name: "AffiliateTransactionsResult" },
+        union: resultUnion("AffiliateTransactions"),
       },
       args: {
         first: t.arg.int(),
@@ -121,6 +125,7 @@ builder.objectField(Viewer, "affiliate", (t) =>
 );
 
 const CreateInvitationPayload = builder.objectRef<{ id: number }>("CreateInvitationPayload").implement({
+  description: "CreateInvitation succeeded: the invitation for that fee.",
   fields: (t) => ({
     invitation: t.prismaField({
       type: InvitationType,
@@ -134,11 +139,12 @@ builder.mutationField("createInvitation", (t) =>
     type: CreateInvitationPayload,
     authScopes: { can: "affiliate.invite" },
     description: "The viewer's invitation for this fee: created on first request, the same one after that.",
-    errors: { types: [ValidationError], directResult: true, union: { name: "CreateInvitationResult" } },
+    errors: { types: [ValidationError], directResult: true, union: resultUnion("CreateInvitation") },
     args: {
       input: t.arg({
         required: true,
         type: builder.inputType("CreateInvitationInput", {
+          description: "Which invitation to get or create.",
           fields: (f) => ({
             feeBasisPoints: f.int({ description: "0..1000 (10 % at most); default: the platform's default fee." }),
           }),

@@ -1,3 +1,4 @@
+import { resultUnion, payloadOf } from "../../graphql/results.ts";
 import { NodeInterface, nodeIdFields } from "../node/node.graphql.ts";
 import { builder } from "../../graphql/builder.ts";
 import { safeMinorUnits } from "../../graphql/money.ts";
@@ -5,6 +6,7 @@ import { ForbiddenError, IdempotencyConflictError, NotFoundError, ValidationErro
 import { createProduct, createShortLink, recordLinkView, updateProduct } from "./catalog.service.ts";
 
 export const ProductType = builder.prismaObject("Product", {
+  description: "A creator's product that fans unlock; counters are kept on write.",
   interfaces: [NodeInterface],
   fields: (t) => ({
     ...((f) => ({ id: t.id(f.id), legacyId: t.int(f.legacyId) }))(nodeIdFields("Product")),
@@ -21,9 +23,8 @@ export const ProductType = builder.prismaObject("Product", {
 /** The mutation pattern: `<Name>Result = <Name>Payload { <dataField> } | typed errors`. */
 const errors = (name: string, dataField: string) => ({
   types: [ValidationError, ForbiddenError, NotFoundError, IdempotencyConflictError],
-  union: { name: `${name}Result` },
-  result: { name: `${name}Payload` },
-  dataField: { name: dataField },
+  union: resultUnion(name),
+  ...payloadOf(name, dataField),
 });
 const product = (productId: number, ctx: { prisma: import("../../generated/prisma/client.ts").PrismaClient }) =>
   ctx.prisma.product.findUniqueOrThrow({ where: { id: productId } });
@@ -38,6 +39,7 @@ builder.mutationField("createProduct", (t) =>
       input: t.arg({
         required: true,
         type: builder.inputType("CreateProductInput", {
+          description: "A creator's new product.",
           fields: (f) => ({
             accountId: f.int({ required: true }),
             externalId: f.string({ required: true }),
@@ -74,6 +76,7 @@ builder.mutationField("updateProduct", (t) =>
       input: t.arg({
         required: true,
         type: builder.inputType("UpdateProductInput", {
+          description: "Changes to a product (omitted fields stay as they are).",
           fields: (f) => ({
             productId: f.int({ required: true }),
             title: f.string(),
@@ -98,6 +101,7 @@ builder.mutationField("updateProduct", (t) =>
 );
 
 const ShortLinkType = builder.prismaObject("ShortLink", {
+  description: "A creator's short link, optionally to one of its products; counts its views.",
   interfaces: [NodeInterface],
   fields: (t) => ({
     ...((f) => ({ id: t.id(f.id), legacyId: t.int(f.legacyId) }))(nodeIdFields("ShortLink")),

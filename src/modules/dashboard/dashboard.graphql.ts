@@ -1,3 +1,4 @@
+import { resultUnion } from "../../graphql/results.ts";
 import { builder } from "../../graphql/builder.ts";
 import { safeMinorUnits } from "../../graphql/money.ts";
 import { ForbiddenError } from "../errors.ts";
@@ -15,6 +16,7 @@ const WalletBalance = builder.objectRef<Buckets>("WalletBalance").implement({
 });
 
 const DashboardAccount = builder.objectRef<Dashboard["accounts"][number]>("DashboardAccount").implement({
+  description: "One account's share of a dashboard: its identity and balances.",
   fields: (t) => ({
     account: t.field({ type: AccountType, resolve: async (a, _x, ctx) => (await ctx.loaders.accountById.load(a.accountId))! }),
     accountId: t.exposeInt("accountId"),
@@ -37,6 +39,7 @@ const CurrencyTotals = builder.objectRef<Dashboard["totalsByCurrency"][number]>(
 });
 
 const TopProduct = builder.objectRef<Dashboard["topPerforming"][number]>("TopProduct").implement({
+  description: "A best-converting product of a dashboard.",
   fields: (t) => ({
     productId: t.exposeInt("productId"),
     accountId: t.exposeInt("accountId"),
@@ -104,7 +107,7 @@ builder.objectField(Viewer, "aggregateDashboard", (t) =>
     description:
       "KPIs merged across accounts the viewer may aggregate: a master gets itself and every linked child; anyone else only " +
       "itself. additionalTokens never add an account (deprecated); a child that sends them gets ForbiddenError.",
-    errors: { types: [ForbiddenError], directResult: true, union: { name: "AggregateDashboardResult" } },
+    errors: { types: [ForbiddenError], directResult: true, union: resultUnion("AggregateDashboard") },
     args: { additionalTokens: t.arg.stringList({ deprecationReason: "Ignored: aggregation follows persisted account links." }) },
     resolve: async (viewer, args, ctx) =>
       dashboardFor(ctx.prisma, await aggregateScope(ctx.prisma, viewer.accountId, args.additionalTokens != null)),

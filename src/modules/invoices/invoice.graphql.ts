@@ -1,3 +1,4 @@
+import { resultUnion, payloadOf } from "../../graphql/results.ts";
 import { NodeInterface, nodeIdFields } from "../node/node.graphql.ts";
 import { builder } from "../../graphql/builder.ts";
 import type { Loaders } from "../../graphql/loaders.ts";
@@ -45,6 +46,7 @@ export const InvoiceType = builder.prismaObject("Invoice", {
 });
 
 const LineItemInput = builder.inputType("InvoiceLineItemInput", {
+  description: "One creator's share of an invoice.",
   fields: (f) => ({
     accountId: f.int({ required: true, description: "A creator of the organisation's group." }),
     amount: f.field({ type: "SafeInt", required: true, description: "Minor units." }),
@@ -60,14 +62,14 @@ builder.mutationField("createInvoice", (t) =>
     description: "Service: a paid invoice of an organisation; each line item is paid into its creator's available balance.",
     errors: {
       types: [ValidationError, ForbiddenError, NotFoundError, IdempotencyConflictError, AmountLimitError],
-      union: { name: "CreateInvoiceResult" },
-      result: { name: "CreateInvoicePayload" },
-      dataField: { name: "invoice" },
+      union: resultUnion("CreateInvoice"),
+      ...payloadOf("CreateInvoice", "invoice"),
     },
     args: {
       input: t.arg({
         required: true,
         type: builder.inputType("CreateInvoiceInput", {
+          description: "A paid organisation invoice and its line items.",
           fields: (f) => ({
             organizationId: f.int({ required: true }),
             externalId: f.string({ required: true, description: "The idempotency key." }),

@@ -8,6 +8,7 @@ import type { LedgerConnection, LedgerPage, LedgerRow } from "./ledger-query.ts"
 import { STUDIO_ACTIONS, studioAction, UNKNOWN_ACTION_DESCRIPTION } from "./studio-action.ts";
 
 export const LedgerTypeEnum = builder.enumType("TransactionType", {
+  description: "What moved the money.",
   values: [
     "SALE",
     "HOLD_RELEASE",
@@ -23,19 +24,24 @@ export const LedgerTypeEnum = builder.enumType("TransactionType", {
   ] as const,
 });
 export const LedgerStatusEnum = builder.enumType("TransactionStatus", {
+  description: "Where the money of a transaction stands.",
   values: ["PENDING", "AVAILABLE", "PAID", "FAILED", "REVERSED"] as const,
 });
 export const BucketEnum = builder.enumType("Bucket", {
   description: "The part of a wallet an entry changes.",
   values: ["AVAILABLE", "HOLD", "PENDING"] as const,
 });
-export const LedgerOrderEnum = builder.enumType("TransactionOrder", { values: ["DATE_DESC", "DATE_ASC"] as const });
+export const LedgerOrderEnum = builder.enumType("TransactionOrder", {
+  description: "The order of a transaction list.",
+  values: ["DATE_DESC", "DATE_ASC"] as const,
+});
 export const StudioActionEnum = builder.enumType("StudioAction", {
   description: "The Studio API's action vocabulary; types without an equivalent are UNKNOWN.",
   values: STUDIO_ACTIONS.map((a) => a.toUpperCase()) as unknown as readonly string[],
 });
 
 export const LedgerFilterInput = builder.inputType("TransactionFilter", {
+  description: "Filters of a wallet's transactions (each optional; all of them together narrow).",
   fields: (t) => ({
     from: t.field({ type: "DateTime", description: "Entries created at or after this instant." }),
     to: t.field({ type: "DateTime", description: "Entries created at or before this instant." }),
@@ -110,6 +116,7 @@ export const PageInfo = builder.objectRef<LedgerConnection["pageInfo"]>("PageInf
 });
 
 const LedgerEdge = builder.objectRef<LedgerConnection["edges"][number]>("TransactionEdge").implement({
+  description: "One transaction and its cursor.",
   fields: (t) => ({ cursor: t.exposeString("cursor"), node: t.field({ type: LedgerEntry, resolve: (e) => e.node }) }),
 });
 

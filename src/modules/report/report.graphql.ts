@@ -1,3 +1,4 @@
+import { resultUnion } from "../../graphql/results.ts";
 import { builder } from "../../graphql/builder.ts";
 import { safeMinorUnits } from "../../graphql/money.ts";
 import { ForbiddenError, ValidationError } from "../errors.ts";
@@ -7,6 +8,7 @@ import { type Report, type ReportRow, type ReportSums, reportScope, transactionR
 import { reportStatus, reportTypeOf } from "./report-types.ts";
 
 const ReportTypeEnum = builder.enumType("ReportTransactionType", {
+  description: "The Stats API's transaction categories.",
   values: ["PAYMENT", "PAYOUT", "DEPOSIT", "WITHDRAWAL", "DISPUTE"] as const,
 });
 
@@ -83,6 +85,7 @@ const Sums = builder.objectRef<ReportSums>("ReportSums").implement({
 });
 
 const ReportType = builder.objectRef<Report>("TransactionReport").implement({
+  description: "One page of the organisation transaction report, with sums over the whole filtered set.",
   fields: (t) => ({
     rows: t.field({ type: [ReportTransaction], resolve: (r) => r.rows }),
     rowCount: t.exposeInt("rowCount"),
@@ -94,6 +97,7 @@ const ReportType = builder.objectRef<Report>("TransactionReport").implement({
 });
 
 const ReportFilterInput = builder.inputType("ReportFilter", {
+  description: "Filters of the organisation report (each optional; all of them together narrow).",
   fields: (f) => ({
     childOrganizationId: f.int({ description: "One organisation of the caller's group." }),
     from: f.field({ type: "DateTime" }),
@@ -108,7 +112,7 @@ builder.queryField("transactionReport", (t) =>
     authScopes: { can: "report.read" },
     type: ReportType,
     description: "The caller's organisation (a master with its children, or itself) as one transaction report, newest first.",
-    errors: { types: [ValidationError, ForbiddenError], directResult: true, union: { name: "TransactionReportResult" } },
+    errors: { types: [ValidationError, ForbiddenError], directResult: true, union: resultUnion("TransactionReport") },
     args: {
       filter: t.arg({ type: ReportFilterInput }),
       page: t.arg.int({ defaultValue: 1 }),

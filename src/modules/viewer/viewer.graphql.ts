@@ -1,3 +1,4 @@
+import { resultUnion } from "../../graphql/results.ts";
 import { NodeInterface, nodeIdFields } from "../node/node.graphql.ts";
 import { builder } from "../../graphql/builder.ts";
 import { revokeAccountToken } from "../accounts/token.service.ts";
@@ -9,10 +10,12 @@ export const TokenRoleEnum = builder.enumType("TokenRole", {
 });
 
 export const AccountRoleEnum = builder.enumType("AccountRole", {
+  description: "What kind of account: a creator, or a platform service.",
   values: ["CREATOR", "SERVICE"] as const,
 });
 
 export const CurrencyType = builder.prismaObject("Currency", {
+  description: "An ISO 4217 currency and how many decimal digits its minor units have.",
   fields: (t) => ({
     code: t.exposeString("code", { description: "ISO 4217 code, upper case." }),
     name: t.exposeString("name"),
@@ -24,6 +27,7 @@ export const CurrencyType = builder.prismaObject("Currency", {
 });
 
 export const AccountType = builder.prismaObject("Account", {
+  description: "A creator or platform-service account: its public profile (name, slug, logo, currency).",
   interfaces: [NodeInterface],
   fields: (t) => ({
     ...((f) => ({ id: t.id(f.id), legacyId: t.int(f.legacyId) }))(nodeIdFields("Account")),
@@ -61,12 +65,14 @@ builder.queryField("viewer", (t) =>
 );
 
 const RevokeTokenInput = builder.inputType("RevokeTokenInput", {
+  description: "The token to revoke.",
   fields: (t) => ({
     tokenId: t.int({ required: true, description: "The presented token's id, or (OWNER/ADMIN) another token of the account." }),
   }),
 });
 
 const RevokeTokenPayload = builder.objectRef<{ tokenId: number; alreadyRevoked: boolean }>("RevokeTokenPayload").implement({
+  description: "RevokeToken succeeded (or the token was already revoked).",
   fields: (t) => ({ tokenId: t.exposeInt("tokenId"), alreadyRevoked: t.exposeBoolean("alreadyRevoked") }),
 });
 
@@ -77,7 +83,7 @@ builder.mutationField("revokeToken", (t) =>
       "Revokes a token: any token may revoke itself; OWNER and ADMIN tokens may revoke any token of their own account. Idempotent.",
     authScopes: { can: "tokens.revokeOwn" },
     args: { input: t.arg({ type: RevokeTokenInput, required: true }) },
-    errors: { types: [NotFoundError, ForbiddenError], directResult: true, union: { name: "RevokeTokenResult" } },
+    errors: { types: [NotFoundError, ForbiddenError], directResult: true, union: resultUnion("RevokeToken") },
     resolve: async (_root, { input }, ctx) => {
       const { alreadyRevoked } = await revokeAccountToken(ctx.prisma, ctx.viewer!, input.tokenId);
       return { tokenId: input.tokenId, alreadyRevoked };

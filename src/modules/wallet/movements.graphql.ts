@@ -1,3 +1,4 @@
+import { resultUnion } from "../../graphql/results.ts";
 import { builder } from "../../graphql/builder.ts";
 import {
   AmountLimitError,
@@ -21,7 +22,7 @@ const COMMON_ERRORS = [ValidationError, ForbiddenError, NotFoundError, Idempoten
 const errors = (name: string, extra: (new (...args: never[]) => Error)[] = []) => ({
   types: [...COMMON_ERRORS, ...extra],
   directResult: true as const,
-  union: { name: `${name}Result` },
+  union: resultUnion(name),
 });
 
 /** `<Mutation>Payload { payout }`: one payload type per mutation, as every mutation has. */
@@ -43,6 +44,7 @@ const transactionPayload = (name: string) =>
   });
 
 const SalePayload = builder.objectRef<{ saleEntryId: number; affiliateEntryId: number | null }>("RecordSalePayload").implement({
+  description: "RecordSale succeeded: the sale entry and, for a referred creator, the referrer's fee entry.",
   fields: (t) => ({
     sale: t.field({ type: LedgerEntry, resolve: (p, _a, ctx) => ledgerRowById(ctx.prisma, p.saleEntryId) }),
     affiliateEarning: t.field({
@@ -57,6 +59,7 @@ const SalePayload = builder.objectRef<{ saleEntryId: number; affiliateEntryId: n
 const ReleasePayload = builder
   .objectRef<{ walletsReleased: number; salesReleased: number; amountReleased: string }>("ReleaseHoldsPayload")
   .implement({
+    description: "ReleaseHolds succeeded: how much moved from hold to available.",
     fields: (t) => ({
       walletsReleased: t.exposeInt("walletsReleased"),
       salesReleased: t.exposeInt("salesReleased"),
@@ -78,6 +81,7 @@ builder.mutationField("requestCashout", (t) =>
       input: t.arg({
         required: true,
         type: builder.inputType("RequestCashoutInput", {
+          description: "A cashout request (the amount is always everything available).",
           fields: (f) => ({ idempotencyKey: f.string({ description: "Retries with the same key return the first result." }) }),
         }),
       }),
@@ -90,6 +94,7 @@ builder.mutationField("requestCashout", (t) =>
 );
 
 const SaleInput = builder.inputType("RecordSaleInput", {
+  description: "A fan's unlock of a creator's product.",
   fields: (f) => ({
     accountId: f.int({ required: true, description: "The creator who sold." }),
     amount: f.field({ type: "SafeInt", required: true, description: "Minor units of the creator's currency." }),
@@ -129,6 +134,7 @@ builder.mutationField("releaseHolds", (t) =>
       input: t.arg({
         required: true,
         type: builder.inputType("ReleaseHoldsInput", {
+          description: "Which holds to release (default: every wallet, the configured hold period).",
           fields: (f) => ({
             accountId: f.int({ description: "Only this account's wallet (default: every wallet)." }),
             holdPeriodDays: f.int({ description: "Default: the configured hold period." }),
@@ -157,6 +163,7 @@ builder.mutationField("settlePayout", (t) =>
     args: {
       input: t.arg({
         type: builder.inputType("SettlePayoutInput", {
+          description: "The payment provider's verdict on a payout.",
           fields: (f) => ({
             payoutId: f.int({ required: true }),
             status: f.field({ type: PayoutStatusEnum, required: true, description: "PAID or FAILED." }),
@@ -181,6 +188,7 @@ builder.mutationField("settlePayout", (t) =>
 );
 
 const ReversalInput = builder.inputType("SaleReversalInput", {
+  description: "A refund or chargeback of one sale.",
   fields: (f) => ({
     saleUuid: f.string({ required: true, description: "The sale's ledger entry uuid." }),
     amount: f.field({
@@ -217,6 +225,7 @@ for (const [field, kind] of [
 }
 
 const AdjustmentInput = builder.inputType("BalanceAdjustmentInput", {
+  description: "A manual deposit or withdrawal on a creator's available balance.",
   fields: (f) => ({
     accountId: f.int({ required: true }),
     amount: f.field({ type: "SafeInt", required: true, description: "Positive minor units." }),

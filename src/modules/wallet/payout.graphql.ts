@@ -3,7 +3,10 @@ import { builder } from "../../graphql/builder.ts";
 import { safeMinorUnits } from "../../graphql/money.ts";
 import { CurrencyType } from "../viewer/viewer.graphql.ts";
 
-export const PayoutStatusEnum = builder.enumType("PayoutStatus", { values: ["REQUESTED", "PAID", "FAILED"] as const });
+export const PayoutStatusEnum = builder.enumType("PayoutStatus", {
+  description: "Where a payout stands.",
+  values: ["REQUESTED", "PAID", "FAILED"] as const,
+});
 
 export const PayoutType = builder.prismaObject("Payout", {
   interfaces: [NodeInterface],

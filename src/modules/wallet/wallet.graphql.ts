@@ -1,3 +1,4 @@
+import { resultUnion } from "../../graphql/results.ts";
 import { NodeInterface, nodeIdFields } from "../node/node.graphql.ts";
 import { builder } from "../../graphql/builder.ts";
 import { safeMinorUnits } from "../../graphql/money.ts";
@@ -33,7 +34,7 @@ export const WalletType = builder.prismaObject("Wallet", {
     transactions: t.field({
       type: LedgerConnectionType,
       description: `Visible ledger entries (internal ones such as RELEASE_PENDING are never listed). At most ${MAX_PAGE_SIZE} per page.`,
-      errors: { types: [InvalidCursorError, ValidationError], directResult: true, union: { name: "WalletTransactionsResult" } },
+      errors: { types: [InvalidCursorError, ValidationError], directResult: true, union: resultUnion("WalletTransactions") },
       args: {
         first: t.arg.int(),
         after: t.arg.string(),
@@ -47,7 +48,7 @@ export const WalletType = builder.prismaObject("Wallet", {
     transactionPage: t.field({
       type: LedgerPageType,
       description: "The same entries in numbered pages, newest first.",
-      errors: { types: [ValidationError], directResult: true, union: { name: "WalletTransactionPageResult" } },
+      errors: { types: [ValidationError], directResult: true, union: resultUnion("WalletTransactionPage") },
       args: {
         page: t.arg.int({ defaultValue: 1 }),
         perPage: t.arg.int({ defaultValue: 15 }),
