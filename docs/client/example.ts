@@ -20,10 +20,22 @@ export const WalletOverview = graphql(`
       }
       wallet {
         id
-        available
-        hold
-        pending
-        total
+        available {
+          amount
+          formatted
+        }
+        hold {
+          amount
+          formatted
+        }
+        pending {
+          amount
+          formatted
+        }
+        total {
+          amount
+          formatted
+        }
         transactions(first: $first, after: $after) {
           __typename
           ... on TransactionConnection {
@@ -36,7 +48,10 @@ export const WalletOverview = graphql(`
               node {
                 id
                 legacyId
-                amount
+                amount {
+                  amount
+                  formatted
+                }
                 type
                 status
                 createdAt
@@ -99,7 +114,10 @@ export const AgencyOverview = graphql(`
           displayName
           wallet {
             id
-            available
+            available {
+              amount
+              formatted
+            }
           }
         }
       }
@@ -122,7 +140,10 @@ export const ReportWithInvoices = graphql(`
             status
             lineItems {
               id
-              amount
+              amount {
+                amount
+                formatted
+              }
             }
           }
         }
@@ -142,10 +163,16 @@ export const Refetch = graphql(`
       __typename
       id
       ... on Wallet {
-        available
+        available {
+          amount
+          formatted
+        }
       }
       ... on Transaction {
-        amount
+        amount {
+          amount
+          formatted
+        }
       }
       ... on Invitation {
         code

@@ -118,26 +118,26 @@ describe("affiliate invitations", () => {
     const graph = await gql<{
       viewer: {
         affiliate: {
-          referralRevenue: number;
+          referralRevenue: { amount: number };
           invitation: { registrations: number; feePercentage: string };
-          invited: { totalCount: number; nodes: { accountId: number; revenue: number; feeBasisPoints: number }[] };
+          invited: { totalCount: number; nodes: { accountId: number; revenue: { amount: number }; feeBasisPoints: number }[] };
         };
       };
     }>(
       url,
-      `{ viewer { affiliate { referralRevenue invitation(feeBasisPoints: 400) { ... on Invitation { registrations feePercentage } }
-        invited { ... on InvitedConnection { totalCount nodes { accountId revenue feeBasisPoints } } } } } }`,
+      `{ viewer { affiliate { referralRevenue { amount } invitation(feeBasisPoints: 400) { ... on Invitation { registrations feePercentage } }
+        invited { ... on InvitedConnection { totalCount nodes { accountId revenue { amount } feeBasisPoints } } } } } }`,
       { token: me.token },
     );
     expect(graph.body.errors).toBeUndefined();
     expect(graph.body.data?.viewer.affiliate).toEqual({
-      referralRevenue: 100,
+      referralRevenue: { amount: 100 },
       invitation: { registrations: 2, feePercentage: "4" },
       invited: {
         totalCount: 2,
         nodes: [
-          { accountId: joined[0]!.id, revenue: 100, feeBasisPoints: 400 },
-          { accountId: joined[1]!.id, revenue: 0, feeBasisPoints: 400 },
+          { accountId: joined[0]!.id, revenue: { amount: 100 }, feeBasisPoints: 400 },
+          { accountId: joined[1]!.id, revenue: { amount: 0 }, feeBasisPoints: 400 },
         ],
       },
     });

@@ -35,7 +35,7 @@ describe("the documented client operations (docs/client/example.ts) run against 
     const wallet = (await run(examples.WalletOverview)) as {
       viewer: { wallet: { id: string; available: number; transactions: { edges: unknown[] } } };
     };
-    expect(wallet.viewer.wallet.available).toBe(2_500);
+    expect(wallet.viewer.wallet.available).toMatchObject({ amount: 2_500, formatted: "$25.00" });
     expect(wallet.viewer.wallet.transactions.edges).toHaveLength(1);
     expect(await run(examples.CreateInvitation, { fee: 500 })).toMatchObject({
       createInvitation: { __typename: "CreateInvitationPayload", invitation: { feePercentage: "5", registrations: 0 } },
@@ -47,7 +47,7 @@ describe("the documented client operations (docs/client/example.ts) run against 
       transactionReport: { __typename: "TransactionReport", rowCount: 1 },
     });
     expect(await run(examples.Refetch, { id: wallet.viewer.wallet.id })).toEqual({
-      node: { __typename: "Wallet", id: wallet.viewer.wallet.id, available: 2_500 },
+      node: { __typename: "Wallet", id: wallet.viewer.wallet.id, available: { amount: 2_500, formatted: "$25.00" } },
     });
     expect(await run(examples.Refetch, { id: product.id })).toEqual({
       node: { __typename: "Product", id: product.id, title: "Set", unlocks: 0 },

@@ -7,7 +7,7 @@ import { deposit, openWalletServer, type Service } from "../helpers/money.ts";
 import { countStatements } from "../helpers/statements.ts";
 
 const QUERY = `{ viewer { accountGroup { accounts { id: legacyId wallet {
-  transactions(first: 5) { ... on TransactionConnection { edges { node { id: legacyId amount } } pageInfo { hasNextPage } } } } } } } }`;
+  transactions(first: 5) { ... on TransactionConnection { edges { node { id: legacyId amount { amount } } } pageInfo { hasNextPage } } } } } } } }`;
 
 type Result = {
   viewer: {
@@ -15,7 +15,7 @@ type Result = {
       accounts: {
         id: number;
         wallet: {
-          transactions: { edges: { node: { id: number; amount: number } }[]; pageInfo: { hasNextPage: boolean } };
+          transactions: { edges: { node: { id: number; amount: { amount: number } } }[]; pageInfo: { hasNextPage: boolean } };
         } | null;
       }[];
     };
@@ -53,9 +53,11 @@ describe("transactions of every wallet of a group come through one DataLoader (o
     const b = await statementsFor(ten.master.token);
     const accounts = b.result.data!.viewer.accountGroup.accounts;
     expect(accounts.map((x) => x.id)).toEqual([ten.master.id, ...ten.kids.map((k) => k.id)]);
-    expect(accounts[0]!.wallet!.transactions.edges.map((e) => e.node.amount)).toEqual([1]);
+    expect(accounts[0]!.wallet!.transactions.edges.map((e) => e.node.amount.amount)).toEqual([1]);
     for (const [i, account] of accounts.slice(1).entries()) {
-      expect(account.wallet!.transactions.edges.map((e) => e.node.amount)).toEqual([6, 5, 4, 3, 2].map((n) => 100 * (i + 1) + n));
+      expect(account.wallet!.transactions.edges.map((e) => e.node.amount.amount)).toEqual(
+        [6, 5, 4, 3, 2].map((n) => 100 * (i + 1) + n),
+      );
       expect(account.wallet!.transactions.pageInfo.hasNextPage).toBe(true);
     }
     expect(a.result.data!.viewer.accountGroup.accounts).toHaveLength(2);
@@ -68,7 +70,7 @@ describe("transactions of every wallet of a group come through one DataLoader (o
     const { master, kids } = await agencyWith(1);
     const res = await gql<{ viewer: { accountGroup: { master: { id: number; wallet: unknown } } } }>(
       url,
-      "{ viewer { accountGroup { master { id: legacyId wallet { available } } } } }",
+      "{ viewer { accountGroup { master { id: legacyId wallet { available { amount } } } } } }",
       { token: kids[0]!.token },
     );
     expect(res.body.data).toEqual({ viewer: { accountGroup: { master: { id: master.id, wallet: null } } } });

@@ -8,8 +8,8 @@ import { gql } from "../helpers/app.ts";
 import { createCreator } from "../helpers/factories.ts";
 import { deposit, mutate, openWalletServer, type Service } from "../helpers/money.ts";
 
-const NODE = `query($id: ID!) { node(id: $id) { __typename id ... on Account { legacyId } ... on Wallet { legacyId available }
-  ... on Transaction { legacyId amount } ... on Payout { legacyId amount } ... on Invoice { legacyId }
+const NODE = `query($id: ID!) { node(id: $id) { __typename id ... on Account { legacyId } ... on Wallet { legacyId available { amount } }
+  ... on Transaction { legacyId amount { amount } } ... on Payout { legacyId amount { amount } } ... on Invoice { legacyId }
   ... on InvoiceLineItem { legacyId } ... on Invitation { legacyId } ... on Product { legacyId title } } }`;
 
 describe("Relay global object identification: node(id:) and nodes(ids:)", () => {
@@ -30,18 +30,18 @@ describe("Relay global object identification: node(id:) and nodes(ids:)", () => 
     const ids = await gql<Record<string, any>>(
       url,
       `{ viewer { account { id legacyId } wallet { id legacyId } accountGroup { accounts { id legacyId wallet { id legacyId
-        transactions(first: 1) { ... on TransactionConnection { nodes { id legacyId amount } } } } } } } }`,
+        transactions(first: 1) { ... on TransactionConnection { nodes { id legacyId amount { amount } } } } } } } } }`,
       { token: master.token },
     );
     const viewer = ids.body.data!.viewer;
     const childAccount = viewer.accountGroup.accounts[1];
     const entry = childAccount.wallet.transactions.nodes[0];
-    expect(entry.amount).toBe(4_200);
+    expect(entry.amount).toEqual({ amount: 4_200 });
     const cases: [string, string, Record<string, unknown>][] = [
       [viewer.account.id, "Account", { legacyId: master.id }],
       [childAccount.id, "Account", { legacyId: child.id }],
-      [childAccount.wallet.id, "Wallet", { legacyId: childAccount.wallet.legacyId, available: 4_200 }],
-      [entry.id, "Transaction", { legacyId: entry.legacyId, amount: 4_200 }],
+      [childAccount.wallet.id, "Wallet", { legacyId: childAccount.wallet.legacyId, available: { amount: 4_200 } }],
+      [entry.id, "Transaction", { legacyId: entry.legacyId, amount: { amount: 4_200 } }],
     ];
     for (const [id, type, fields] of cases) {
       expect(id).toBe(toGlobalId(type as "Account", fields.legacyId as number));
@@ -53,7 +53,7 @@ describe("Relay global object identification: node(id:) and nodes(ids:)", () => 
       "mutation { requestCashout(input: {}) { ... on RequestCashoutPayload { payout { id legacyId } } } }",
     );
     expect((await node(child.token, payout.payout.id)).data).toEqual({
-      node: { __typename: "Payout", id: payout.payout.id, legacyId: payout.payout.legacyId, amount: 4_200 },
+      node: { __typename: "Payout", id: payout.payout.id, legacyId: payout.payout.legacyId, amount: { amount: 4_200 } },
     });
     const invitation = await mutate<{ invitation: { id: string; legacyId: number } }>(
       url,

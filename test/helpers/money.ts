@@ -14,7 +14,21 @@ export async function mutate<T = Record<string, unknown>>(
 ): Promise<T> {
   const res = await gql<Record<string, T>>(url, query, { token, variables });
   expect(res.body.errors, JSON.stringify(res.body.errors)).toBeUndefined();
-  return Object.values(res.body.data ?? {})[0] as T;
+  return flattenMoney(Object.values(res.body.data ?? {})[0]) as T;
+}
+
+/**
+ * Money selected as `{ amount }` read as its number, so assertions stay about values
+ * (`{ amount: 1234 }` rather than `{ amount: { amount: 1234 } }`).
+ */
+export function flattenMoney(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(flattenMoney);
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value);
+    if (entries.length === 1 && entries[0]![0] === "amount" && typeof entries[0]![1] === "number") return entries[0]![1];
+    return Object.fromEntries(entries.map(([k, v]) => [k, flattenMoney(v)]));
+  }
+  return value;
 }
 
 /** A platform service account and its token, for recording sales and settling payouts. */
@@ -31,7 +45,7 @@ export async function openWalletServer(): Promise<{ db: Database; url: string; s
   return { db, url, service: await createService(db) };
 }
 
-export const ENTRY_FIELDS = "id: legacyId uuid amount bucket balanceAfter type status title";
+export const ENTRY_FIELDS = "id: legacyId uuid amount { amount } bucket balanceAfter { amount } type status title";
 
 export async function recordSale(
   url: string,
@@ -72,18 +86,21 @@ export async function releaseAll(url: string, serviceToken: string, accountId: n
   );
 }
 
-export async function walletOf(url: string, token: string) {
-  const res = await gql<{
-    viewer: {
-      wallet: {
-        available: number;
-        hold: number;
-        pending: number;
-        total: number;
-        referralRevenue: number;
-        cashoutAvailable: boolean;
-      };
-    };
-  }>(url, "{ viewer { wallet { available hold pending total referralRevenue cashoutAvailable } } }", { token });
-  return res.body.data!.viewer.wallet;
+export type WalletView = {
+  available: number;
+  hold: number;
+  pending: number;
+  total: number;
+  referralRevenue: number;
+  cashoutAvailable: boolean;
+};
+
+/** The viewer's wallet, each Money as its number of minor units. */
+export async function walletOf(url: string, token: string): Promise<WalletView> {
+  const res = await gql<{ viewer: { wallet: unknown } }>(
+    url,
+    "{ viewer { wallet { available { amount } hold { amount } pending { amount } total { amount } referralRevenue { amount } cashoutAvailable } } }",
+    { token },
+  );
+  return flattenMoney(res.body.data!.viewer.wallet) as WalletView;
 }

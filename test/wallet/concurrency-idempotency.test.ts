@@ -95,7 +95,7 @@ describe("concurrent and repeated money requests", () => {
         url,
         service.token,
         `mutation($input: RecordSaleInput!) { recordSale(input: $input) { __typename
-        ... on RecordSalePayload { sale { id: legacyId amount } } ... on IdempotencyConflictError { reason message } } }`,
+        ... on RecordSalePayload { sale { id: legacyId amount { amount } } } ... on IdempotencyConflictError { reason message } } }`,
         {
           input: { accountId: creator.id, amount, externalId },
         },

@@ -13,12 +13,13 @@ import {
   recordSale,
   releaseAll,
   walletOf,
+  flattenMoney,
 } from "../helpers/money.ts";
 
 const CASHOUT = `mutation($key: String) { requestCashout(input: { idempotencyKey: $key }) { __typename
-  ... on RequestCashoutPayload { payout { id: legacyId amount status } } ... on Error { code message } } }`;
+  ... on RequestCashoutPayload { payout { id: legacyId amount { amount } status } } ... on Error { code message } } }`;
 const SETTLE = `mutation($input: SettlePayoutInput!) { settlePayout(input: $input) { __typename
-  ... on SettlePayoutPayload { payout { id: legacyId amount status failureCode } } ... on Error { code message } } }`;
+  ... on SettlePayoutPayload { payout { id: legacyId amount { amount } status failureCode } } ... on Error { code message } } }`;
 const REVERSE = (field: string) => `mutation($input: SaleReversalInput!) { ${field}(input: $input) { __typename
   ... on ${field.charAt(0).toUpperCase()}${field.slice(1)}Payload { transaction { ${ENTRY_FIELDS} } } ... on Error { code message } } }`;
 
@@ -53,7 +54,7 @@ describe("money movements through GraphQL", () => {
       url,
       service.token,
       `mutation($input: RecordSaleInput!) { recordSale(input: $input) { __typename
-      ... on RecordSalePayload { sale { amount bucket balanceAfter type status title } affiliateEarning { amount bucket type title } } } }`,
+      ... on RecordSalePayload { sale { amount { amount } bucket balanceAfter { amount } type status title } affiliateEarning { amount { amount } bucket type title } } } }`,
       {
         input: { accountId: creator.id, amount: 1999, productId: product.id, externalId: randomUUID() },
       },
@@ -144,10 +145,10 @@ describe("money movements through GraphQL", () => {
     });
     const list = await gql<{ viewer: { wallet: { transactions: { nodes: { type: string; amount: number }[] } } } }>(
       url,
-      "{ viewer { wallet { transactions(first: 10) { ... on TransactionConnection { nodes { type amount } } } } } }",
+      "{ viewer { wallet { transactions(first: 10) { ... on TransactionConnection { nodes { type amount { amount } } } } } } }",
       { token: creator.token },
     );
-    expect(list.body.data?.viewer.wallet.transactions.nodes).toEqual([
+    expect(flattenMoney(list.body.data?.viewer.wallet.transactions.nodes)).toEqual([
       { type: "CASHOUT", amount: -1234 },
       { type: "DEPOSIT", amount: 1234 },
     ]);

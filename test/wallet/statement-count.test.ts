@@ -6,10 +6,10 @@ import { createCreator } from "../helpers/factories.ts";
 import { createService, deposit, mutate, recordSale } from "../helpers/money.ts";
 import { countStatements } from "../helpers/statements.ts";
 
-const QUERY = `{ viewer { wallet { available hold pending total referralRevenue currency { code }
+const QUERY = `{ viewer { wallet { available { amount } hold { amount } pending { amount } total { amount } referralRevenue { amount } currency { code }
   transactions(first: 50) { ... on TransactionConnection { totalCount pageInfo { hasNextPage endCursor }
-    nodes { id: legacyId uuid amount fee net type studioAction status bucket balanceAfter title description createdAt
-      currency { code } payout { id: legacyId amount status } invoice { id: legacyId status } } } } } } }`;
+    nodes { id: legacyId uuid amount { amount } fee { amount } net { amount } type studioAction status bucket balanceAfter { amount } title description createdAt
+      currency { code } payout { id: legacyId amount { amount } status } invoice { id: legacyId status } } } } } } }`;
 
 describe("wallet with 50 ledger entries: SQL statements do not grow with the page", () => {
   let db: Database;

@@ -1,7 +1,7 @@
 import { resultUnion } from "../../graphql/results.ts";
 import { NodeInterface, nodeIdFields } from "../node/node.graphql.ts";
 import { builder } from "../../graphql/builder.ts";
-import { safeMinorUnits } from "../../graphql/money.ts";
+import { money, MoneyType } from "../money/money.graphql.ts";
 import { InvalidCursorError, ValidationError } from "../errors.ts";
 import { LedgerConnectionType, LedgerOrderEnum, PageInfo } from "../ledger/ledger.graphql.ts";
 import { Viewer } from "../viewer/viewer.graphql.ts";
@@ -38,11 +38,11 @@ const InvitedCreator = builder.objectRef<InvitedPage["edges"][number]["node"]>("
     feePercentage: t.string({ resolve: (r) => feePercentage(r.feeBps) }),
     joinedAt: t.expose("joinedAt", { type: "DateTime" }),
     revenue: t.field({
-      type: "SafeInt",
-      description: "What the affiliate has earned from this creator so far (minor units).",
+      type: MoneyType,
+      description: "What the affiliate has earned from this creator so far.",
       resolve: async (r, _a, ctx) => {
-        const wallet = await ctx.loaders.walletByAccountId.load(ctx.viewer!.accountId);
-        return wallet ? safeMinorUnits(await ctx.loaders.affiliateRevenue.load(`${wallet.id}:${r.accountId}`)) : 0;
+        const wallet = (await ctx.loaders.walletByAccountId.load(ctx.viewer!.accountId))!;
+        return money(await ctx.loaders.affiliateRevenue.load(`${wallet.id}:${r.accountId}`), wallet.currencyId);
       },
     }),
   }),
@@ -70,10 +70,12 @@ const Affiliate = builder.objectRef<{ accountId: number }>("Affiliate").implemen
   description: "The viewer as an affiliate: invitations, invited creators and referral revenue.",
   fields: (t) => ({
     referralRevenue: t.field({
-      type: "SafeInt",
-      description: "Lifetime affiliate earnings (minor units).",
-      resolve: async (a, _args, ctx) =>
-        safeMinorUnits((await ctx.loaders.walletByAccountId.load(a.accountId))?.referralRevenue ?? 0n),
+      type: MoneyType,
+      description: "Lifetime affiliate earnings.",
+      resolve: async (a, _args, ctx) => {
+        const wallet = (await ctx.loaders.walletByAccountId.load(a.accountId))!;
+        return money(wallet.referralRevenue, wallet.currencyId);
+      },
     }),
     invitation: t.prismaField({
       type: InvitationType,

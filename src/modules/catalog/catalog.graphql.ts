@@ -2,6 +2,7 @@ import { resultUnion, payloadOf } from "../../graphql/results.ts";
 import { NodeInterface, nodeIdFields } from "../node/node.graphql.ts";
 import { builder } from "../../graphql/builder.ts";
 import { safeMinorUnits } from "../../graphql/money.ts";
+import { money, MoneyType } from "../money/money.graphql.ts";
 import { ForbiddenError, IdempotencyConflictError, NotFoundError, ValidationError } from "../errors.ts";
 import { createProduct, createShortLink, recordLinkView, updateProduct } from "./catalog.service.ts";
 
@@ -13,10 +14,18 @@ export const ProductType = builder.prismaObject("Product", {
     title: t.exposeString("title"),
     thumbnailUrl: t.exposeString("thumbnailUrl", { nullable: true }),
     mediaComplete: t.exposeBoolean("mediaComplete"),
-    price: t.field({ type: "SafeInt", resolve: (p) => safeMinorUnits(p.price) }),
+    price: t.field({
+      type: MoneyType,
+      description: "What a fan pays to unlock it.",
+      resolve: async (p, _a, ctx) => money(p.price, (await ctx.loaders.accountById.load(p.accountId))!.currencyId),
+    }),
     unlocks: t.field({ type: "SafeInt", resolve: (p) => safeMinorUnits(p.unlockCount) }),
     linkClicks: t.field({ type: "SafeInt", resolve: (p) => safeMinorUnits(p.linkClicks) }),
-    earnings: t.field({ type: "SafeInt", description: "Minor units.", resolve: (p) => safeMinorUnits(p.earnings) }),
+    earnings: t.field({
+      type: MoneyType,
+      description: "What its unlocks earned so far.",
+      resolve: async (p, _a, ctx) => money(p.earnings, (await ctx.loaders.accountById.load(p.accountId))!.currencyId),
+    }),
   }),
 });
 

@@ -2,7 +2,7 @@ import { resultUnion, payloadOf } from "../../graphql/results.ts";
 import { NodeInterface, nodeIdFields } from "../node/node.graphql.ts";
 import { builder } from "../../graphql/builder.ts";
 import type { Loaders } from "../../graphql/loaders.ts";
-import { safeMinorUnits } from "../../graphql/money.ts";
+import { money, MoneyType } from "../money/money.graphql.ts";
 import { ForbiddenError, IdempotencyConflictError, NotFoundError, ValidationError, AmountLimitError } from "../errors.ts";
 import { CurrencyType } from "../viewer/viewer.graphql.ts";
 import { createPaidInvoice } from "./invoice.service.ts";
@@ -14,7 +14,11 @@ const LineItem = builder.objectRef<LoadedLineItem>("InvoiceLineItem").implement(
   description: "One creator's share of an invoice.",
   fields: (t) => ({
     ...((f) => ({ id: t.id(f.id), legacyId: t.int(f.legacyId) }))(nodeIdFields("InvoiceLineItem")),
-    amount: t.field({ type: "SafeInt", description: "Minor units.", resolve: (l) => safeMinorUnits(l.amount) }),
+    amount: t.field({
+      type: MoneyType,
+      description: "The creator's share, paid into its available balance.",
+      resolve: async (l, _a, ctx) => money(l.amount, (await ctx.loaders.invoiceById.load(l.invoiceId))!.currencyId),
+    }),
     userId: t.exposeInt("accountId"),
     userName: t.string({ resolve: (l) => l.account.displayName }),
     campaignName: t.exposeString("campaignName", { nullable: true }),
@@ -33,7 +37,7 @@ export const InvoiceType = builder.prismaObject("Invoice", {
     status: t.exposeString("status"),
     description: t.exposeString("description", { nullable: true }),
     hostedInvoiceUrl: t.exposeString("hostedInvoiceUrl", { nullable: true }),
-    total: t.field({ type: "SafeInt", description: "Minor units.", resolve: (i) => safeMinorUnits(i.total) }),
+    total: t.field({ type: MoneyType, description: "The sum of the line items.", resolve: (i) => money(i.total, i.currencyId) }),
     paymentMethod: t.exposeString("paymentMethod", { nullable: true }),
     paidAt: t.expose("paidAt", { type: "DateTime", nullable: true }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),

@@ -1,6 +1,6 @@
 import { NodeInterface, nodeIdFields } from "../node/node.graphql.ts";
 import { builder } from "../../graphql/builder.ts";
-import { safeMinorUnits } from "../../graphql/money.ts";
+import { money, MoneyType, walletCurrencyId } from "../money/money.graphql.ts";
 import { InvoiceType } from "../invoices/invoice.graphql.ts";
 import { CurrencyType } from "../viewer/viewer.graphql.ts";
 import { PayoutType } from "../wallet/payout.graphql.ts";
@@ -58,17 +58,25 @@ export const LedgerEntry = builder.objectRef<LedgerRow>("Transaction").implement
     ...((f) => ({ id: t.id(f.id), legacyId: t.int(f.legacyId) }))(nodeIdFields("Transaction")),
     uuid: t.exposeString("uuid", { description: "Stable UUID (the Studio API's transaction_id)." }),
     amount: t.field({
-      type: "SafeInt",
-      description: "Signed minor units: positive credits, negative debits.",
-      resolve: (e) => safeMinorUnits(e.amount),
+      type: MoneyType,
+      description: "Signed: positive credits, negative debits.",
+      resolve: async (e, _a, ctx) => money(e.amount, await walletCurrencyId(ctx, e.walletId)),
     }),
-    fee: t.field({ type: "SafeInt", description: "Processing fee in minor units.", resolve: (e) => safeMinorUnits(e.fee) }),
-    net: t.field({ type: "SafeInt", description: "amount - fee.", resolve: (e) => safeMinorUnits(e.amount - e.fee) }),
+    fee: t.field({
+      type: MoneyType,
+      description: "Processing fee.",
+      resolve: async (e, _a, ctx) => money(e.fee, await walletCurrencyId(ctx, e.walletId)),
+    }),
+    net: t.field({
+      type: MoneyType,
+      description: "amount - fee.",
+      resolve: async (e, _a, ctx) => money(e.amount - e.fee, await walletCurrencyId(ctx, e.walletId)),
+    }),
     bucket: t.expose("bucket", { type: BucketEnum }),
     balanceAfter: t.field({
-      type: "SafeInt",
-      description: "The bucket's balance right after this entry, in minor units.",
-      resolve: (e) => safeMinorUnits(e.balanceAfter),
+      type: MoneyType,
+      description: "The bucket's balance right after this entry.",
+      resolve: async (e, _a, ctx) => money(e.balanceAfter, await walletCurrencyId(ctx, e.walletId)),
     }),
     type: t.expose("type", { type: LedgerTypeEnum }),
     studioAction: t.field({ type: StudioActionEnum, resolve: (e) => studioAction(e.type).toUpperCase() }),

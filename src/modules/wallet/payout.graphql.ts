@@ -1,6 +1,6 @@
 import { NodeInterface, nodeIdFields } from "../node/node.graphql.ts";
 import { builder } from "../../graphql/builder.ts";
-import { safeMinorUnits } from "../../graphql/money.ts";
+import { money, MoneyType } from "../money/money.graphql.ts";
 import { CurrencyType } from "../viewer/viewer.graphql.ts";
 
 export const PayoutStatusEnum = builder.enumType("PayoutStatus", {
@@ -13,7 +13,11 @@ export const PayoutType = builder.prismaObject("Payout", {
   description: "A cashout of a wallet's whole available balance, settled later by the payment provider.",
   fields: (t) => ({
     ...((f) => ({ id: t.id(f.id), legacyId: t.int(f.legacyId) }))(nodeIdFields("Payout")),
-    amount: t.field({ type: "SafeInt", description: "Minor units.", resolve: (p) => safeMinorUnits(p.amount) }),
+    amount: t.field({
+      type: MoneyType,
+      description: "The whole available balance at the cashout.",
+      resolve: (p) => money(p.amount, p.currencyId),
+    }),
     status: t.expose("status", { type: PayoutStatusEnum }),
     failureCode: t.exposeString("failureCode", { nullable: true }),
     requestedAt: t.expose("requestedAt", { type: "DateTime" }),

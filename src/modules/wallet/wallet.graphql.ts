@@ -1,7 +1,7 @@
 import { resultUnion } from "../../graphql/results.ts";
 import { NodeInterface, nodeIdFields } from "../node/node.graphql.ts";
 import { builder } from "../../graphql/builder.ts";
-import { safeMinorUnits } from "../../graphql/money.ts";
+import { money, MoneyType } from "../money/money.graphql.ts";
 import { InvalidCursorError, ValidationError } from "../errors.ts";
 import { ledgerPage, MAX_PAGE_SIZE } from "../ledger/ledger-query.ts";
 import { LedgerConnectionType, LedgerFilterInput, LedgerOrderEnum, LedgerPageType } from "../ledger/ledger.graphql.ts";
@@ -13,18 +13,26 @@ export const WalletType = builder.prismaObject("Wallet", {
   description: "A creator's money in minor units of its currency. total = available + hold + pending.",
   fields: (t) => ({
     ...((f) => ({ id: t.id(f.id), legacyId: t.int(f.legacyId) }))(nodeIdFields("Wallet")),
-    available: t.field({ type: "SafeInt", description: "Ready for payout.", resolve: (w) => safeMinorUnits(w.available) }),
-    hold: t.field({ type: "SafeInt", description: "Sales still in their hold period.", resolve: (w) => safeMinorUnits(w.hold) }),
-    pending: t.field({
-      type: "SafeInt",
-      description: "Cashed out, payout in processing.",
-      resolve: (w) => safeMinorUnits(w.pending),
+    available: t.field({ type: MoneyType, description: "Ready for payout.", resolve: (w) => money(w.available, w.currencyId) }),
+    hold: t.field({
+      type: MoneyType,
+      description: "Sales still in their hold period.",
+      resolve: (w) => money(w.hold, w.currencyId),
     }),
-    total: t.field({ type: "SafeInt", resolve: (w) => safeMinorUnits(w.available + w.hold + w.pending) }),
+    pending: t.field({
+      type: MoneyType,
+      description: "Cashed out, payout in processing.",
+      resolve: (w) => money(w.pending, w.currencyId),
+    }),
+    total: t.field({
+      type: MoneyType,
+      description: "available + hold + pending.",
+      resolve: (w) => money(w.available + w.hold + w.pending, w.currencyId),
+    }),
     referralRevenue: t.field({
-      type: "SafeInt",
+      type: MoneyType,
       description: "Lifetime affiliate earnings.",
-      resolve: (w) => safeMinorUnits(w.referralRevenue),
+      resolve: (w) => money(w.referralRevenue, w.currencyId),
     }),
     cashoutAvailable: t.boolean({ description: "Whether available is positive.", resolve: (w) => w.available > 0n }),
     currency: t.field({

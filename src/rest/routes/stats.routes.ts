@@ -93,7 +93,7 @@ function transaction(r: Row) {
           currency: r.invoice.currency.code.toLowerCase(),
           hosted_invoice_url: r.invoice.hostedInvoiceUrl ?? null,
           status: r.invoice.status,
-          total_formatted: r.invoice.total,
+          total_formatted: r.invoice.total.amount,
           created_at_formatted: mmddyy(r.invoice.createdAt),
           description: r.invoice.description ?? null,
           pretty_status: titleCase(r.invoice.status),
@@ -101,7 +101,7 @@ function transaction(r: Row) {
           payment_method: r.invoice.paymentMethod ?? null,
           line_items: r.invoice.lineItems.map((l) => ({
             id: l.id,
-            amount: l.amount,
+            amount: l.amount.amount,
             user_name: l.userName,
             campaign_name: l.campaignName ?? null,
             user_id: l.userId,

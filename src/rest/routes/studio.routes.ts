@@ -71,8 +71,8 @@ function respond({ viewer: { wallet } }: StudioTransactionsQuery, limit: number)
     data: result.nodes.map((e) => ({
       transaction_id: e.uuid,
       action: e.studioAction.toLowerCase(),
-      amount: unitsFromMinor(e.amount, minorUnits),
-      balance_after: unitsFromMinor(e.balanceAfter, minorUnits),
+      amount: unitsFromMinor(e.amount.amount, minorUnits),
+      balance_after: unitsFromMinor(e.balanceAfter.amount, minorUnits),
       description: e.description ?? null,
       date: isoWithOffset(e.createdAt),
       date_ts: unixSeconds(e.createdAt),

@@ -27,7 +27,7 @@ function transactions(wallet: Wallet) {
   return {
     data: page.items.map((e) => ({
       id: e.id,
-      amount: e.amount,
+      amount: e.amount.amount,
       type: legacyType(e.type),
       created_at: legacyTimestamp(e.createdAt),
       title: e.title ?? null,
@@ -49,7 +49,7 @@ const affiliateView = (path: string) =>
     operation: LegacyWalletDocument,
     variables: (_req, url) => ({ ...pageVariables(url), types: ["AFFILIATE_EARNING" as const] }),
     respond: ({ viewer: { wallet } }) =>
-      wallet ? legacyOk({ referral_revenue: wallet.referralRevenue, transactions: transactions(wallet) }) : noWallet(),
+      wallet ? legacyOk({ referral_revenue: wallet.referralRevenue.amount, transactions: transactions(wallet) }) : noWallet(),
   });
 
 export const walletRoutes: Route[] = [
@@ -62,11 +62,11 @@ export const walletRoutes: Route[] = [
     respond: ({ viewer: { wallet } }) =>
       wallet
         ? legacyOk({
-            available: wallet.available,
-            hold: wallet.hold,
-            pending: wallet.pending,
-            total: wallet.total,
-            referral_revenue: wallet.referralRevenue,
+            available: wallet.available.amount,
+            hold: wallet.hold.amount,
+            pending: wallet.pending.amount,
+            total: wallet.total.amount,
+            referral_revenue: wallet.referralRevenue.amount,
             cashout_available: wallet.cashoutAvailable,
             transactions: transactions(wallet),
           })
