@@ -47,6 +47,7 @@ export default tseslint.config(
               "FieldError",
               "InvitedCreator",
               "LoginBatchRow",
+              "Money",
               "PageInfo",
               "ReportSums",
               "ReportTransaction",
