@@ -15,7 +15,11 @@ import { register } from "./registration.service.ts";
 
 const AccountGroupRoleEnum = builder.enumType("AccountGroupRole", {
   description: "An account's place in an agency group.",
-  values: ["STANDALONE", "MASTER", "CHILD"] as const,
+  values: {
+    STANDALONE: { description: "Not linked to any account." },
+    MASTER: { description: "An agency with linked children." },
+    CHILD: { description: "Linked to a master." },
+  } as const,
 });
 
 export const AccountGroupType = builder.objectRef<AccountGroupInfo>("AccountGroup").implement({

@@ -9,35 +9,53 @@ import { STUDIO_ACTIONS, studioAction, UNKNOWN_ACTION_DESCRIPTION } from "./stud
 
 export const LedgerTypeEnum = builder.enumType("TransactionType", {
   description: "What moved the money.",
-  values: [
-    "SALE",
-    "HOLD_RELEASE",
-    "AFFILIATE_EARNING",
-    "CASHOUT",
-    "RELEASE_PENDING",
-    "PAYOUT_FAILED",
-    "REFUND",
-    "DISPUTE",
-    "DEPOSIT",
-    "WITHDRAWAL",
-    "INVOICE_PAYMENT",
-  ] as const,
+  values: {
+    SALE: { description: "A fan unlocked a product: credited to hold." },
+    HOLD_RELEASE: { description: "A sale's hold period passed: hold to available." },
+    AFFILIATE_EARNING: { description: "The referrer's fee on a referred creator's sale." },
+    CASHOUT: { description: "Everything available moved to pending for a payout." },
+    RELEASE_PENDING: { description: "A paid payout left pending (internal, never listed)." },
+    PAYOUT_FAILED: { description: "A failed payout returned to available." },
+    REFUND: { description: "A sale refunded to the fan." },
+    DISPUTE: { description: "A sale charged back." },
+    DEPOSIT: { description: "A manual deposit." },
+    WITHDRAWAL: { description: "A manual withdrawal." },
+    INVOICE_PAYMENT: { description: "A creator's share of a paid organisation invoice." },
+  } as const,
 });
 export const LedgerStatusEnum = builder.enumType("TransactionStatus", {
   description: "Where the money of a transaction stands.",
-  values: ["PENDING", "AVAILABLE", "PAID", "FAILED", "REVERSED"] as const,
+  values: {
+    PENDING: { description: "Not available yet (on hold or in a payout)." },
+    AVAILABLE: { description: "Available to the creator." },
+    PAID: { description: "Paid out." },
+    FAILED: { description: "A payout that failed." },
+    REVERSED: { description: "Reversed by a later entry." },
+  } as const,
 });
 export const BucketEnum = builder.enumType("Bucket", {
   description: "The part of a wallet an entry changes.",
-  values: ["AVAILABLE", "HOLD", "PENDING"] as const,
+  values: {
+    AVAILABLE: { description: "Ready for payout." },
+    HOLD: { description: "Sales in their hold period." },
+    PENDING: { description: "Cashed out, payout in processing." },
+  } as const,
 });
 export const LedgerOrderEnum = builder.enumType("TransactionOrder", {
   description: "The order of a transaction list.",
-  values: ["DATE_DESC", "DATE_ASC"] as const,
+  values: {
+    DATE_DESC: { description: "Newest first." },
+    DATE_ASC: { description: "Oldest first." },
+  } as const,
 });
 export const StudioActionEnum = builder.enumType("StudioAction", {
   description: "The Studio API's action vocabulary; types without an equivalent are UNKNOWN.",
-  values: STUDIO_ACTIONS.map((a) => a.toUpperCase()) as unknown as readonly string[],
+  values: Object.fromEntries(
+    STUDIO_ACTIONS.map((a) => [
+      a.toUpperCase(),
+      { description: a === "unknown" ? "A type the Studio API has no name for." : `The Studio API's \`${a}\` action.` },
+    ]),
+  ),
 });
 
 export const LedgerFilterInput = builder.inputType("TransactionFilter", {

@@ -9,7 +9,13 @@ import { reportStatus, reportTypeOf } from "./report-types.ts";
 
 const ReportTypeEnum = builder.enumType("ReportTransactionType", {
   description: "The Stats API's transaction categories.",
-  values: ["PAYMENT", "PAYOUT", "DEPOSIT", "WITHDRAWAL", "DISPUTE"] as const,
+  values: {
+    PAYMENT: { description: "Money in for work done: sales, hold releases, affiliate earnings, invoice payments." },
+    PAYOUT: { description: "Money out to the creator: cashouts and their settlement." },
+    DEPOSIT: { description: "A manual deposit." },
+    WITHDRAWAL: { description: "A manual withdrawal." },
+    DISPUTE: { description: "A refund or chargeback of a sale." },
+  } as const,
 });
 
 const money = (row: ReportRow, minor: bigint) => formatMoney(minor, { symbol: row.currencySymbol, minorUnits: row.minorUnits });

@@ -6,12 +6,21 @@ import { ForbiddenError, NotFoundError } from "../errors.ts";
 
 export const TokenRoleEnum = builder.enumType("TokenRole", {
   description: "What a token may do: organisation roles for creator accounts, SERVICE for platform services.",
-  values: ["OWNER", "ADMIN", "MEMBER", "VIEWER", "SERVICE"] as const,
+  values: {
+    OWNER: { description: "Everything the account can do." },
+    ADMIN: { description: "Everything the account can do (the Stats API's administrator)." },
+    MEMBER: { description: "Reads, reports and invitations; no cashouts, no linked-account changes." },
+    VIEWER: { description: "Reads only (no reports)." },
+    SERVICE: { description: "A platform service: records sales, settles payouts, manages the catalog and invoices." },
+  } as const,
 });
 
 export const AccountRoleEnum = builder.enumType("AccountRole", {
   description: "What kind of account: a creator, or a platform service.",
-  values: ["CREATOR", "SERVICE"] as const,
+  values: {
+    CREATOR: { description: "A creator (or agency) with a wallet." },
+    SERVICE: { description: "A platform service; no wallet." },
+  } as const,
 });
 
 export const CurrencyType = builder.prismaObject("Currency", {

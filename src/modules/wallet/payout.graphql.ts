@@ -5,7 +5,11 @@ import { CurrencyType } from "../viewer/viewer.graphql.ts";
 
 export const PayoutStatusEnum = builder.enumType("PayoutStatus", {
   description: "Where a payout stands.",
-  values: ["REQUESTED", "PAID", "FAILED"] as const,
+  values: {
+    REQUESTED: { description: "Cashed out; the money waits in pending." },
+    PAID: { description: "The provider paid it; the money left pending." },
+    FAILED: { description: "The provider refused it; the money went back to available." },
+  } as const,
 });
 
 export const PayoutType = builder.prismaObject("Payout", {
