@@ -28,8 +28,12 @@ export default tseslint.config(
     rules: {
       ...graphqlPlugin.configs["flat/schema-recommended"].rules,
       ...graphqlPlugin.configs["flat/schema-relay"].rules,
-      // Every type, root field and enum value says what it is (field and argument descriptions: to do).
-      "@graphql-eslint/require-description": ["error", { types: true, rootField: true, EnumValueDefinition: true }],
+      // Every type, root field, argument, input field and enum value says what it is
+      // (output fields of object types: still to do).
+      "@graphql-eslint/require-description": [
+        "error",
+        { types: true, rootField: true, EnumValueDefinition: true, InputValueDefinition: true },
+      ],
       // Entities implement Node (id: ID!); payloads, errors, connections and these value
       // objects are not entities and have no id of their own.
       "@graphql-eslint/strict-id-in-types": [

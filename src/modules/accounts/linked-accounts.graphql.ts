@@ -8,7 +8,11 @@ import { AccountGroupType, SessionType } from "./session.graphql.ts";
 
 const LinkAccountInput = builder.inputType("LinkAccountInput", {
   description: "Proof that the caller controls the account to link: its email and password, or a token of it.",
-  fields: (f) => ({ email: f.string(), password: f.string(), token: f.string() }),
+  fields: (f) => ({
+    email: f.string({ description: "The child's email (with password)." }),
+    password: f.string({ description: "The child's password (with email)." }),
+    token: f.string({ description: "An OWNER or ADMIN token of the child (instead of email and password)." }),
+  }),
 });
 
 /** Which linked child a mutation acts on. */
@@ -31,7 +35,9 @@ builder.mutationField("linkAccount", (t) =>
     type: AccountGroupType,
     description: "Link an account you control as a child of yours (at most 10; a child has one master).",
     errors: errors("LinkAccount", "accountGroup", [InvalidCredentialsError, ConflictError, NotFoundError]),
-    args: { input: t.arg({ type: LinkAccountInput, required: true }) },
+    args: {
+      input: t.arg({ description: "Proof that you control the account to link.", type: LinkAccountInput, required: true }),
+    },
     resolve: async (_root, { input }, ctx) => {
       const viewer = ctx.viewer!;
       await linkProvenChild(ctx.prisma, viewer.accountId, input, credentialThrottle(ctx));
@@ -46,7 +52,9 @@ builder.mutationField("unlinkAccount", (t) =>
     type: AccountGroupType,
     description: "Unlink one of your children; the session tokens you obtained for it are revoked.",
     errors: errors("UnlinkAccount", "accountGroup", [NotFoundError]),
-    args: { input: t.arg({ type: ChildInput("UnlinkAccountInput"), required: true }) },
+    args: {
+      input: t.arg({ description: "Which linked child to unlink.", type: ChildInput("UnlinkAccountInput"), required: true }),
+    },
     resolve: async (_root, { input: { childId } }, ctx) => {
       const viewer = ctx.viewer!;
       await unlinkChild(ctx.prisma, viewer.accountId, childId);
@@ -61,7 +69,9 @@ builder.mutationField("createChildSession", (t) =>
     type: SessionType,
     description: "A token acting as one of your linked children (recorded as issued by you).",
     errors: errors("CreateChildSession", "session", [NotFoundError]),
-    args: { input: t.arg({ type: ChildInput("CreateChildSessionInput"), required: true }) },
+    args: {
+      input: t.arg({ description: "Which linked child to act as.", type: ChildInput("CreateChildSessionInput"), required: true }),
+    },
     resolve: async (_root, { input: { childId } }, ctx) => {
       const viewer = ctx.viewer!;
       const session = await childSession(ctx.prisma, viewer.accountId, childId);

@@ -68,9 +68,9 @@ builder.objectField(Viewer, "accountGroup", (t) =>
 const RegisterInput = builder.inputType("RegisterInput", {
   description: "A new creator account, optionally referred by an invitation or a referrer's id.",
   fields: (f) => ({
-    email: f.string({ required: true }),
+    email: f.string({ description: "Unique; stored lower case.", required: true }),
     password: f.string({ required: true, description: "At least 8 characters; stored only as an scrypt hash." }),
-    displayName: f.string({ required: true }),
+    displayName: f.string({ description: "The creator's public name.", required: true }),
     currency: f.string({ required: true, description: "ISO 4217 code; must match the inviter's." }),
     inviteCode: f.string({ description: "An affiliate invitation code (case-insensitive). Not with masterId." }),
     masterId: f.int({ description: "The referring creator's account id. Not with inviteCode." }),
@@ -87,7 +87,9 @@ builder.mutationField("register", (t) =>
       union: resultUnion("Register"),
       ...payloadOf("Register", "session"),
     },
-    args: { input: t.arg({ type: RegisterInput, required: true }) },
+    args: {
+      input: t.arg({ description: "The new account and, optionally, who referred it.", type: RegisterInput, required: true }),
+    },
     resolve: async (_root, { input }, ctx) => {
       await ctx.rateLimits.registration(ctx.clientAddress);
       const registered = await register(ctx.prisma, {
@@ -106,7 +108,10 @@ builder.mutationField("register", (t) =>
 
 const LoginInput = builder.inputType("LoginInput", {
   description: "An email and password.",
-  fields: (f) => ({ email: f.string({ required: true }), password: f.string({ required: true }) }),
+  fields: (f) => ({
+    email: f.string({ description: "The account's email (any case).", required: true }),
+    password: f.string({ description: "The account's password.", required: true }),
+  }),
 });
 
 builder.mutationField("login", (t) =>
@@ -118,7 +123,7 @@ builder.mutationField("login", (t) =>
       union: resultUnion("Login"),
       ...payloadOf("Login", "session"),
     },
-    args: { input: t.arg({ type: LoginInput, required: true }) },
+    args: { input: t.arg({ description: "The email and password.", type: LoginInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       const session = await login(ctx.prisma, input, credentialThrottle(ctx));
       return { accountId: session.accountId, token: session.token.token };
@@ -149,6 +154,7 @@ builder.mutationField("loginBatch", (t) =>
     },
     args: {
       input: t.arg({
+        description: "Up to 10 email and password pairs.",
         required: true,
         type: builder.inputType("LoginBatchInput", {
           description: "Up to 10 email and password pairs.",

@@ -1,3 +1,4 @@
+import { MAX_PAGE_SIZE } from "../ledger/ledger-query.ts";
 import { resultUnion } from "../../graphql/results.ts";
 import { NodeInterface, nodeIdFields } from "../node/node.graphql.ts";
 import { builder } from "../../graphql/builder.ts";
@@ -93,7 +94,10 @@ const Affiliate = builder.objectRef<{ accountId: number }>("Affiliate").implemen
     invited: t.field({
       type: InvitedConnection,
       errors: { types: [ValidationError, InvalidCursorError], directResult: true, union: resultUnion("Invited") },
-      args: { first: t.arg.int({ defaultValue: 50 }), after: t.arg.string() },
+      args: {
+        first: t.arg.int({ defaultValue: 50, description: "Page size." }),
+        after: t.arg.string({ description: "Continue after this cursor (from pageInfo.endCursor)." }),
+      },
       resolve: (a, args, ctx) => invitedPage(ctx.prisma, a.accountId, args),
     }),
     transactions: t.field({
@@ -105,11 +109,11 @@ const Affiliate = builder.objectRef<{ accountId: number }>("Affiliate").implemen
         union: resultUnion("AffiliateTransactions"),
       },
       args: {
-        first: t.arg.int(),
-        after: t.arg.string(),
-        last: t.arg.int(),
-        before: t.arg.string(),
-        order: t.arg({ type: LedgerOrderEnum, defaultValue: "DATE_DESC" }),
+        first: t.arg.int({ description: `Page size from the start, 1..${MAX_PAGE_SIZE}.` }),
+        after: t.arg.string({ description: "Continue after this cursor (from pageInfo.endCursor)." }),
+        last: t.arg.int({ description: `Page size from the end, 1..${MAX_PAGE_SIZE} (with before).` }),
+        before: t.arg.string({ description: "Continue before this cursor (from pageInfo.startCursor)." }),
+        order: t.arg({ type: LedgerOrderEnum, defaultValue: "DATE_DESC", description: "Newest or oldest first." }),
       },
       resolve: async (a, args, ctx) => {
         const wallet = await ctx.loaders.walletByAccountId.load(a.accountId);
@@ -144,6 +148,7 @@ builder.mutationField("createInvitation", (t) =>
     errors: { types: [ValidationError], directResult: true, union: resultUnion("CreateInvitation") },
     args: {
       input: t.arg({
+        description: "The fee of the invitation (default: the platform's default fee).",
         required: true,
         type: builder.inputType("CreateInvitationInput", {
           description: "Which invitation to get or create.",

@@ -46,15 +46,16 @@ builder.mutationField("createProduct", (t) =>
     errors: errors("CreateProduct", "product"),
     args: {
       input: t.arg({
+        description: "The creator's new product.",
         required: true,
         type: builder.inputType("CreateProductInput", {
           description: "A creator's new product.",
           fields: (f) => ({
-            accountId: f.int({ required: true }),
-            externalId: f.string({ required: true }),
-            title: f.string({ required: true }),
-            thumbnailUrl: f.string(),
-            mediaComplete: f.boolean(),
+            accountId: f.int({ description: "The creator (legacy id).", required: true }),
+            externalId: f.string({ description: "The caller's id of the product: the idempotency key.", required: true }),
+            title: f.string({ description: "Its title.", required: true }),
+            thumbnailUrl: f.string({ description: "Its thumbnail image." }),
+            mediaComplete: f.boolean({ description: "Whether all its media is uploaded (counts as content)." }),
             price: f.field({ type: "SafeInt", description: "Minor units." }),
           }),
         }),
@@ -83,15 +84,16 @@ builder.mutationField("updateProduct", (t) =>
     errors: errors("UpdateProduct", "product"),
     args: {
       input: t.arg({
+        description: "The product and what changes.",
         required: true,
         type: builder.inputType("UpdateProductInput", {
           description: "Changes to a product (omitted fields stay as they are).",
           fields: (f) => ({
-            productId: f.int({ required: true }),
-            title: f.string(),
-            thumbnailUrl: f.string(),
-            mediaComplete: f.boolean(),
-            price: f.field({ type: "SafeInt" }),
+            productId: f.int({ description: "The product (legacy id).", required: true }),
+            title: f.string({ description: "The new title." }),
+            thumbnailUrl: f.string({ description: "The new thumbnail." }),
+            mediaComplete: f.boolean({ description: "Whether all its media is uploaded." }),
+            price: f.field({ description: "The new unlock price, in minor units.", type: "SafeInt" }),
           }),
         }),
       }),
@@ -128,6 +130,7 @@ builder.mutationField("createShortLink", (t) =>
     errors: errors("CreateShortLink", "shortLink"),
     args: {
       input: t.arg({
+        description: "The short link to create.",
         required: true,
         type: builder.inputType("CreateShortLinkInput", {
           description: "A creator's short link.",
@@ -158,6 +161,7 @@ builder.mutationField("recordLinkView", (t) =>
     errors: errors("RecordLinkView", "shortLink"),
     args: {
       input: t.arg({
+        description: "The link viewed and the caller's id of the view.",
         required: true,
         type: builder.inputType("RecordLinkViewInput", {
           description: "One view of a short link.",

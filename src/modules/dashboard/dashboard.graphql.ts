@@ -108,7 +108,12 @@ builder.objectField(Viewer, "aggregateDashboard", (t) =>
       "KPIs merged across accounts the viewer may aggregate: a master gets itself and every linked child; anyone else only " +
       "itself. additionalTokens never add an account (deprecated); a child that sends them gets ForbiddenError.",
     errors: { types: [ForbiddenError], directResult: true, union: resultUnion("AggregateDashboard") },
-    args: { additionalTokens: t.arg.stringList({ deprecationReason: "Ignored: aggregation follows persisted account links." }) },
+    args: {
+      additionalTokens: t.arg.stringList({
+        description: "Tokens of other accounts (the legacy API's additional_tokens): never add an account.",
+        deprecationReason: "Ignored: aggregation follows persisted account links.",
+      }),
+    },
     resolve: async (viewer, args, ctx) =>
       dashboardFor(ctx.prisma, await aggregateScope(ctx.prisma, viewer.accountId, args.additionalTokens != null)),
   }),

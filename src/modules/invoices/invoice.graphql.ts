@@ -54,8 +54,8 @@ const LineItemInput = builder.inputType("InvoiceLineItemInput", {
   fields: (f) => ({
     accountId: f.int({ required: true, description: "A creator of the organisation's group." }),
     amount: f.field({ type: "SafeInt", required: true, description: "Minor units." }),
-    campaignName: f.string(),
-    description: f.string(),
+    campaignName: f.string({ description: "The campaign the share is for." }),
+    description: f.string({ description: "Shown with the line item." }),
   }),
 });
 
@@ -71,17 +71,25 @@ builder.mutationField("createInvoice", (t) =>
     },
     args: {
       input: t.arg({
+        description: "The paid invoice and its line items.",
         required: true,
         type: builder.inputType("CreateInvoiceInput", {
           description: "A paid organisation invoice and its line items.",
           fields: (f) => ({
-            organizationId: f.int({ required: true }),
+            organizationId: f.int({
+              description: "The organisation (a master or standalone account, legacy id).",
+              required: true,
+            }),
             externalId: f.string({ required: true, description: "The idempotency key." }),
-            description: f.string(),
-            hostedInvoiceUrl: f.string(),
-            paymentMethod: f.string(),
-            paymentMethodId: f.int(),
-            lineItems: f.field({ type: [LineItemInput], required: true }),
+            description: f.string({ description: "What the invoice is for." }),
+            hostedInvoiceUrl: f.string({ description: "Where the invoice can be viewed." }),
+            paymentMethod: f.string({ description: "How it was paid, e.g. card." }),
+            paymentMethodId: f.int({ description: "The payment method's id at the provider." }),
+            lineItems: f.field({
+              description: "One line per creator of the organisation's group.",
+              type: [LineItemInput],
+              required: true,
+            }),
           }),
         }),
       }),

@@ -63,8 +63,8 @@ export const LedgerFilterInput = builder.inputType("TransactionFilter", {
   fields: (t) => ({
     from: t.field({ type: "DateTime", description: "Entries created at or after this instant." }),
     to: t.field({ type: "DateTime", description: "Entries created at or before this instant." }),
-    types: t.field({ type: [LedgerTypeEnum] }),
-    buckets: t.field({ type: [BucketEnum] }),
+    types: t.field({ description: "Only these types.", type: [LedgerTypeEnum] }),
+    buckets: t.field({ description: "Only these buckets.", type: [BucketEnum] }),
     uuid: t.string({ description: "Exactly this entry (its transaction_uuid)." }),
   }),
 });

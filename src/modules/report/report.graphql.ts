@@ -106,9 +106,9 @@ const ReportFilterInput = builder.inputType("ReportFilter", {
   description: "Filters of the organisation report (each optional; all of them together narrow).",
   fields: (f) => ({
     childOrganizationId: f.int({ description: "One organisation of the caller's group." }),
-    from: f.field({ type: "DateTime" }),
+    from: f.field({ description: "Rows created at or after this instant.", type: "DateTime" }),
     to: f.field({ type: "DateTime", description: "Inclusive." }),
-    transactionType: f.field({ type: ReportTypeEnum }),
+    transactionType: f.field({ description: "Only this category.", type: ReportTypeEnum }),
     search: f.string({ description: "Case-insensitive match on the creator's display name." }),
   }),
 });
@@ -120,9 +120,9 @@ builder.queryField("transactionReport", (t) =>
     description: "The caller's organisation (a master with its children, or itself) as one transaction report, newest first.",
     errors: { types: [ValidationError, ForbiddenError], directResult: true, union: resultUnion("TransactionReport") },
     args: {
-      filter: t.arg({ type: ReportFilterInput }),
-      page: t.arg.int({ defaultValue: 1 }),
-      perPage: t.arg.int({ defaultValue: 10 }),
+      filter: t.arg({ type: ReportFilterInput, description: "Only the rows that match (the sums too)." }),
+      page: t.arg.int({ defaultValue: 1, description: "The page, from 1." }),
+      perPage: t.arg.int({ defaultValue: 10, description: "Rows per page, 1..100." }),
     },
     resolve: async (_root, args, ctx) => {
       const viewer = ctx.viewer!;

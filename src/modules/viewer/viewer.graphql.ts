@@ -91,7 +91,7 @@ builder.mutationField("revokeToken", (t) =>
     description:
       "Revokes a token: any token may revoke itself; OWNER and ADMIN tokens may revoke any token of their own account. Idempotent.",
     authScopes: { can: "tokens.revokeOwn" },
-    args: { input: t.arg({ type: RevokeTokenInput, required: true }) },
+    args: { input: t.arg({ description: "The token to revoke.", type: RevokeTokenInput, required: true }) },
     errors: { types: [NotFoundError, ForbiddenError], directResult: true, union: resultUnion("RevokeToken") },
     resolve: async (_root, { input }, ctx) => {
       const { alreadyRevoked } = await revokeAccountToken(ctx.prisma, ctx.viewer!, input.tokenId);

@@ -79,6 +79,7 @@ builder.mutationField("requestCashout", (t) =>
     errors: errors("RequestCashout", [NoAvailableFundsError]),
     args: {
       input: t.arg({
+        description: "An optional idempotency key (`{}` is fine).",
         required: true,
         type: builder.inputType("RequestCashoutInput", {
           description: "A cashout request (the amount is always everything available).",
@@ -98,9 +99,9 @@ const SaleInput = builder.inputType("RecordSaleInput", {
   fields: (f) => ({
     accountId: f.int({ required: true, description: "The creator who sold." }),
     amount: f.field({ type: "SafeInt", required: true, description: "Minor units of the creator's currency." }),
-    productId: f.int(),
+    productId: f.int({ description: "The product unlocked, if any (legacy id)." }),
     externalId: f.string({ required: true, description: "The caller's id of the sale: the idempotency key." }),
-    title: f.string(),
+    title: f.string({ description: "Shown with the transaction (default: the product's title)." }),
   }),
 });
 
@@ -110,7 +111,13 @@ builder.mutationField("recordSale", (t) =>
     type: SalePayload,
     description: "Service: a fan unlocked a product. Credits the creator's hold; a referrer earns its fee.",
     errors: errors("RecordSale"),
-    args: { input: t.arg({ type: SaleInput, required: true }) },
+    args: {
+      input: t.arg({
+        description: "The sale: creator, amount, product and the caller's id of it.",
+        type: SaleInput,
+        required: true,
+      }),
+    },
     resolve: (_root, { input }, ctx) => {
       const viewer = ctx.viewer!;
       return recordSale(ctx.prisma, viewer.accountId, {
@@ -132,6 +139,7 @@ builder.mutationField("releaseHolds", (t) =>
     errors: errors("ReleaseHolds"),
     args: {
       input: t.arg({
+        description: "Which wallet (default: all) and which hold period (default: the configured one).",
         required: true,
         type: builder.inputType("ReleaseHoldsInput", {
           description: "Which holds to release (default: every wallet, the configured hold period).",
@@ -162,12 +170,13 @@ builder.mutationField("settlePayout", (t) =>
     errors: errors("SettlePayout", [ConflictError]),
     args: {
       input: t.arg({
+        description: "The payout and the provider's verdict.",
         type: builder.inputType("SettlePayoutInput", {
           description: "The payment provider's verdict on a payout.",
           fields: (f) => ({
-            payoutId: f.int({ required: true }),
+            payoutId: f.int({ description: "The payout (legacy id).", required: true }),
             status: f.field({ type: PayoutStatusEnum, required: true, description: "PAID or FAILED." }),
-            failureCode: f.string(),
+            failureCode: f.string({ description: "With FAILED: the provider's reason." }),
             externalId: f.string({ description: "The provider's id of the settlement: the idempotency key." }),
           }),
         }),
@@ -196,7 +205,7 @@ const ReversalInput = builder.inputType("SaleReversalInput", {
       description: "Default: all that is left of the sale. A sale on hold is reversed in full.",
     }),
     externalId: f.string({ required: true, description: "The idempotency key." }),
-    description: f.string(),
+    description: f.string({ description: "Shown with the reversing transaction." }),
   }),
 });
 
@@ -210,7 +219,13 @@ for (const [field, kind] of [
       type: transactionPayload(`${field.charAt(0).toUpperCase()}${field.slice(1)}Payload`),
       description: `Service: a ${kind === "REFUND" ? "refund" : "chargeback"} of one sale (never takes a bucket below zero).`,
       errors: errors(field.charAt(0).toUpperCase() + field.slice(1), [ConflictError, InsufficientFundsError]),
-      args: { input: t.arg({ type: ReversalInput, required: true }) },
+      args: {
+        input: t.arg({
+          description: "The sale reversed, how much, and the caller's id of the reversal.",
+          type: ReversalInput,
+          required: true,
+        }),
+      },
       resolve: (_root, { input }, ctx) => {
         const viewer = ctx.viewer!;
         return reverseSale(ctx.prisma, viewer.accountId, kind, {
@@ -227,10 +242,10 @@ for (const [field, kind] of [
 const AdjustmentInput = builder.inputType("BalanceAdjustmentInput", {
   description: "A manual deposit or withdrawal on a creator's available balance.",
   fields: (f) => ({
-    accountId: f.int({ required: true }),
+    accountId: f.int({ description: "The creator whose available balance changes (legacy id).", required: true }),
     amount: f.field({ type: "SafeInt", required: true, description: "Positive minor units." }),
     externalId: f.string({ required: true, description: "The idempotency key." }),
-    description: f.string(),
+    description: f.string({ description: "Shown with the transaction." }),
   }),
 });
 
@@ -244,7 +259,13 @@ for (const [field, kind] of [
       type: transactionPayload(`${field.charAt(0).toUpperCase()}${field.slice(1)}Payload`),
       description: `Service: a manual ${kind === "DEPOSIT" ? "deposit to" : "withdrawal from"} available.`,
       errors: errors(field.charAt(0).toUpperCase() + field.slice(1), [InsufficientFundsError]),
-      args: { input: t.arg({ type: AdjustmentInput, required: true }) },
+      args: {
+        input: t.arg({
+          description: "Whose available balance, how much, and the caller's id of the adjustment.",
+          type: AdjustmentInput,
+          required: true,
+        }),
+      },
       resolve: (_root, { input }, ctx) => {
         const viewer = ctx.viewer!;
         return adjustBalance(ctx.prisma, viewer.accountId, kind, {
