@@ -54,8 +54,8 @@ const CursorArgumentEnum = builder.enumType("CursorArgument", {
 export const ErrorInterface = builder.interfaceRef<DomainError>("Error").implement({
   description: "A failure the client can handle; `code` is stable, `message` is for people.",
   fields: (t) => ({
-    message: t.exposeString("message"),
-    code: t.exposeString("code"),
+    message: t.exposeString("message", { description: "For people: what went wrong and, where it helps, what to do." }),
+    code: t.exposeString("code", { description: "Stable and machine-readable (e.g. NO_AVAILABLE_FUNDS): branch on this." }),
   }),
 });
 

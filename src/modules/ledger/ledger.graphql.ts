@@ -134,24 +134,36 @@ export const LedgerEntry = builder.objectRef<LedgerRow>("Transaction").implement
 export const PageInfo = builder.objectRef<LedgerConnection["pageInfo"]>("PageInfo").implement({
   description: "Where a page sits in its connection (Relay cursor connections).",
   fields: (t) => ({
-    hasNextPage: t.exposeBoolean("hasNextPage"),
-    hasPreviousPage: t.exposeBoolean("hasPreviousPage"),
-    startCursor: t.exposeString("startCursor", { nullable: true }),
-    endCursor: t.exposeString("endCursor", { nullable: true }),
+    hasNextPage: t.exposeBoolean("hasNextPage", { description: "More items follow (page on with after: endCursor)." }),
+    hasPreviousPage: t.exposeBoolean("hasPreviousPage", {
+      description: "Items come before (page back with before: startCursor).",
+    }),
+    startCursor: t.exposeString("startCursor", {
+      nullable: true,
+      description: "The first item's cursor (null for an empty page).",
+    }),
+    endCursor: t.exposeString("endCursor", { nullable: true, description: "The last item's cursor (null for an empty page)." }),
   }),
 });
 
 const LedgerEdge = builder.objectRef<LedgerConnection["edges"][number]>("TransactionEdge").implement({
   description: "One transaction and its cursor.",
-  fields: (t) => ({ cursor: t.exposeString("cursor"), node: t.field({ type: LedgerEntry, resolve: (e) => e.node }) }),
+  fields: (t) => ({
+    cursor: t.exposeString("cursor", { description: "Opaque; bound to the order and filter it came from." }),
+    node: t.field({ type: LedgerEntry, description: "The transaction.", resolve: (e) => e.node }),
+  }),
 });
 
 export const LedgerConnectionType = builder.objectRef<LedgerConnection>("TransactionConnection").implement({
   description: "Keyset-paginated ledger entries. Cursors are opaque and bound to the order and filter they came from.",
   fields: (t) => ({
-    edges: t.field({ type: [LedgerEdge], resolve: (c) => c.edges }),
-    nodes: t.field({ type: [LedgerEntry], resolve: (c) => c.edges.map((e) => e.node) }),
-    pageInfo: t.field({ type: PageInfo, resolve: (c) => c.pageInfo }),
+    edges: t.field({ type: [LedgerEdge], description: "The page, with a cursor per transaction.", resolve: (c) => c.edges }),
+    nodes: t.field({
+      type: [LedgerEntry],
+      description: "The page's transactions (edges without cursors).",
+      resolve: (c) => c.edges.map((e) => e.node),
+    }),
+    pageInfo: t.field({ type: PageInfo, description: "Where this page sits.", resolve: (c) => c.pageInfo }),
     totalCount: t.int({ description: "Entries matching the filter (one extra query).", resolve: (c) => c.totalCount() }),
   }),
 });
