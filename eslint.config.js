@@ -28,11 +28,10 @@ export default tseslint.config(
     rules: {
       ...graphqlPlugin.configs["flat/schema-recommended"].rules,
       ...graphqlPlugin.configs["flat/schema-relay"].rules,
-      // Every type, root field, argument, input field and enum value says what it is
-      // (output fields of object types: still to do).
+      // Every type, field, argument, input field and enum value says what it is.
       "@graphql-eslint/require-description": [
         "error",
-        { types: true, rootField: true, EnumValueDefinition: true, InputValueDefinition: true },
+        { types: true, rootField: true, FieldDefinition: true, InputValueDefinition: true, EnumValueDefinition: true },
       ],
       // Entities implement Node (id: ID!); payloads, errors, connections and these value
       // objects are not entities and have no id of their own.

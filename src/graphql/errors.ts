@@ -69,7 +69,10 @@ builder.objectType(DomainError, {
 
 const FieldError = builder.objectRef<{ field: string; message: string }>("FieldError").implement({
   description: "One invalid input field.",
-  fields: (t) => ({ field: t.exposeString("field"), message: t.exposeString("message") }),
+  fields: (t) => ({
+    field: t.exposeString("field", { description: "The input field (dotted path for nested ones)." }),
+    message: t.exposeString("message", { description: "What is wrong with it." }),
+  }),
 });
 
 builder.objectType(ValidationError, {
@@ -77,7 +80,13 @@ builder.objectType(ValidationError, {
   description: "Invalid input; `fields` names each problem.",
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof ValidationError,
-  fields: (t) => ({ fields: t.field({ type: [FieldError], resolve: (e) => e.problems }) }),
+  fields: (t) => ({
+    fields: t.field({
+      type: [FieldError],
+      description: "Each invalid field and what is wrong with it.",
+      resolve: (e) => e.problems,
+    }),
+  }),
 });
 
 /** An error type that adds nothing to `Error` but its name. */
@@ -104,7 +113,7 @@ builder.objectType(EmailTakenError, {
   description: "An account with this email already exists.",
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof EmailTakenError,
-  fields: (t) => ({ email: t.exposeString("email") }),
+  fields: (t) => ({ email: t.exposeString("email", { description: "The email that is taken." }) }),
 });
 
 builder.objectType(CurrencyMismatchError, {
@@ -112,7 +121,12 @@ builder.objectType(CurrencyMismatchError, {
   description: "A referred creator must use the inviter's currency.",
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof CurrencyMismatchError,
-  fields: (t) => ({ inviterCurrency: t.exposeString("inviterCurrency"), currency: t.exposeString("currency") }),
+  fields: (t) => ({
+    inviterCurrency: t.exposeString("inviterCurrency", {
+      description: "The inviter's currency, which a referred creator must use.",
+    }),
+    currency: t.exposeString("currency", { description: "The currency asked for." }),
+  }),
 });
 
 builder.objectType(InsufficientFundsError, {
@@ -126,8 +140,12 @@ builder.objectType(InsufficientFundsError, {
       description: "The bucket that would have gone below zero.",
       resolve: (e) => e.bucket as "AVAILABLE",
     }),
-    current: t.field({ type: "SafeInt", resolve: (e) => Number(e.current) }),
-    required: t.field({ type: "SafeInt", resolve: (e) => Number(e.required) }),
+    current: t.field({ description: "The bucket's balance (minor units).", type: "SafeInt", resolve: (e) => Number(e.current) }),
+    required: t.field({
+      description: "What the movement needed (minor units).",
+      type: "SafeInt",
+      resolve: (e) => Number(e.required),
+    }),
   }),
 });
 

@@ -25,8 +25,9 @@ const AccountGroupRoleEnum = builder.enumType("AccountGroupRole", {
 export const AccountGroupType = builder.objectRef<AccountGroupInfo>("AccountGroup").implement({
   description: "The account's place in an agency group: a master links up to 10 child accounts.",
   fields: (t) => ({
-    role: t.expose("role", { type: AccountGroupRoleEnum }),
+    role: t.expose("role", { description: "STANDALONE, MASTER or CHILD.", type: AccountGroupRoleEnum }),
     master: t.field({
+      description: "For a child: its master; null otherwise.",
       type: AccountType,
       nullable: true,
       resolve: (g, _a, ctx) => (g.masterId ? ctx.loaders.accountById.load(g.masterId) : null),
@@ -51,15 +52,24 @@ type Session = { accountId: number; token: string };
 export const SessionType = builder.objectRef<Session>("Session").implement({
   description: "A new API token (shown once) and who it belongs to.",
   fields: (t) => ({
-    token: t.exposeString("token"),
-    account: t.field({ type: AccountType, resolve: async (s, _a, ctx) => (await ctx.loaders.accountById.load(s.accountId))! }),
-    accountGroup: t.field({ type: AccountGroupType, resolve: (s, _a, ctx) => accountGroupOf(ctx.prisma, s.accountId) }),
+    token: t.exposeString("token", { description: "The new API token: shown once, store it." }),
+    account: t.field({
+      description: "Whose token it is.",
+      type: AccountType,
+      resolve: async (s, _a, ctx) => (await ctx.loaders.accountById.load(s.accountId))!,
+    }),
+    accountGroup: t.field({
+      description: "The account's place in its agency group.",
+      type: AccountGroupType,
+      resolve: (s, _a, ctx) => accountGroupOf(ctx.prisma, s.accountId),
+    }),
   }),
 });
 
 builder.objectField(Viewer, "accountGroup", (t) =>
   t.field({
     type: AccountGroupType,
+    description: "The viewer's place in its agency group.",
     authScopes: { can: "group.read" },
     resolve: (viewer, _a, ctx) => ctx.loaders.accountGroup.load(viewer.accountId),
   }),
@@ -136,10 +146,23 @@ const BatchRow = builder
   .implement({
     description: "One login of a batch: its session, or why it failed.",
     fields: (t) => ({
-      email: t.exposeString("email"),
-      session: t.field({ type: SessionType, nullable: true, resolve: (r) => r.session }),
-      errorCode: t.string({ nullable: true, resolve: (r) => r.error?.code ?? null }),
-      errorMessage: t.string({ nullable: true, resolve: (r) => r.error?.message ?? null }),
+      email: t.exposeString("email", { description: "The email of this row." }),
+      session: t.field({
+        description: "The new session, or null when it failed.",
+        type: SessionType,
+        nullable: true,
+        resolve: (r) => r.session,
+      }),
+      errorCode: t.string({
+        description: "Why it failed (a stable code), or null.",
+        nullable: true,
+        resolve: (r) => r.error?.code ?? null,
+      }),
+      errorMessage: t.string({
+        description: "Why it failed, for people, or null.",
+        nullable: true,
+        resolve: (r) => r.error?.message ?? null,
+      }),
     }),
   });
 

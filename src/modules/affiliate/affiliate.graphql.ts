@@ -18,14 +18,14 @@ export const InvitationType = builder.prismaObject("AffiliateInvitation", {
   fields: (t) => ({
     ...((f) => ({ id: t.id(f.id), legacyId: t.int(f.legacyId) }))(nodeIdFields("Invitation")),
     url: t.string({ description: "<APP_LINK_BASE>/applink/<uuid>", resolve: (i, _a, ctx) => invitationUrl(ctx.appLinkBase, i) }),
-    uuid: t.exposeString("uuid"),
+    uuid: t.exposeString("uuid", { description: "The id in the invitation link." }),
     code: t.exposeString("code", { description: "Case-insensitive, unique, not sequential." }),
     feeBasisPoints: t.exposeInt("feeBps", { description: "The referrer's share of each sale, in basis points (450 = 4.5 %)." }),
     feePercentage: t.string({
       description: 'The same as a decimal percentage, e.g. "4.5".',
       resolve: (i) => feePercentage(i.feeBps),
     }),
-    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    createdAt: t.expose("createdAt", { description: "When it was created.", type: "DateTime" }),
     registrations: t.relationCount("referrals", { description: "Creators who registered with it." }),
   }),
 });
@@ -33,11 +33,14 @@ export const InvitationType = builder.prismaObject("AffiliateInvitation", {
 const InvitedCreator = builder.objectRef<InvitedPage["edges"][number]["node"]>("InvitedCreator").implement({
   description: "A creator who registered with one of the viewer's invitations, and what the viewer earned from them.",
   fields: (t) => ({
-    accountId: t.exposeInt("accountId"),
-    email: t.exposeString("email"),
-    feeBasisPoints: t.exposeInt("feeBps"),
-    feePercentage: t.string({ resolve: (r) => feePercentage(r.feeBps) }),
-    joinedAt: t.expose("joinedAt", { type: "DateTime" }),
+    accountId: t.exposeInt("accountId", { description: "The creator's legacy id." }),
+    email: t.exposeString("email", { description: "The creator's email." }),
+    feeBasisPoints: t.exposeInt("feeBps", { description: "The viewer's share of the creator's sales, in basis points." }),
+    feePercentage: t.string({
+      description: 'The same as a decimal percentage, e.g. "4.5".',
+      resolve: (r) => feePercentage(r.feeBps),
+    }),
+    joinedAt: t.expose("joinedAt", { description: "When the creator registered.", type: "DateTime" }),
     revenue: t.field({
       type: MoneyType,
       description: "What the affiliate has earned from this creator so far.",
@@ -52,18 +55,22 @@ const InvitedCreator = builder.objectRef<InvitedPage["edges"][number]["node"]>("
 const InvitedConnection = builder.objectRef<InvitedPage>("InvitedConnection").implement({
   description: "The creators the viewer invited, keyset-paginated (Relay connection).",
   fields: (t) => ({
-    nodes: t.field({ type: [InvitedCreator], resolve: (c) => c.edges.map((e) => e.node) }),
+    nodes: t.field({ description: "The page's creators.", type: [InvitedCreator], resolve: (c) => c.edges.map((e) => e.node) }),
     edges: t.field({
+      description: "The page, with a cursor per creator.",
       type: [
         builder.objectRef<InvitedPage["edges"][number]>("InvitedEdge").implement({
           description: "One invited creator and its cursor.",
-          fields: (e) => ({ cursor: e.exposeString("cursor"), node: e.field({ type: InvitedCreator, resolve: (x) => x.node }) }),
+          fields: (e) => ({
+            cursor: e.exposeString("cursor", { description: "Opaque position of this creator." }),
+            node: e.field({ type: InvitedCreator, description: "The invited creator.", resolve: (x) => x.node }),
+          }),
         }),
       ],
       resolve: (c) => c.edges,
     }),
-    pageInfo: t.field({ type: PageInfo, resolve: (c) => c.pageInfo }),
-    totalCount: t.int({ resolve: (c) => c.totalCount() }),
+    pageInfo: t.field({ description: "Where this page sits.", type: PageInfo, resolve: (c) => c.pageInfo }),
+    totalCount: t.int({ description: "Every invited creator (one extra query).", resolve: (c) => c.totalCount() }),
   }),
 });
 
@@ -92,6 +99,7 @@ const Affiliate = builder.objectRef<{ accountId: number }>("Affiliate").implemen
       },
     }),
     invited: t.field({
+      description: "The creators who registered with the viewer's invitations.",
       type: InvitedConnection,
       errors: { types: [ValidationError, InvalidCursorError], directResult: true, union: resultUnion("Invited") },
       args: {
@@ -127,13 +135,19 @@ const Affiliate = builder.objectRef<{ accountId: number }>("Affiliate").implemen
 });
 
 builder.objectField(Viewer, "affiliate", (t) =>
-  t.field({ type: Affiliate, authScopes: { can: "affiliate.read" }, resolve: (viewer) => ({ accountId: viewer.accountId }) }),
+  t.field({
+    type: Affiliate,
+    authScopes: { can: "affiliate.read" },
+    description: "The viewer as an affiliate: invitations, invited creators, referral revenue.",
+    resolve: (viewer) => ({ accountId: viewer.accountId }),
+  }),
 );
 
 const CreateInvitationPayload = builder.objectRef<{ id: number }>("CreateInvitationPayload").implement({
   description: "CreateInvitation succeeded: the invitation for that fee.",
   fields: (t) => ({
     invitation: t.prismaField({
+      description: "The invitation for the fee (created now or earlier).",
       type: InvitationType,
       resolve: (query, p, _a, ctx) => ctx.prisma.affiliateInvitation.findUniqueOrThrow({ ...query, where: { id: p.id } }),
     }),

@@ -11,16 +11,24 @@ export const ProductType = builder.prismaObject("Product", {
   interfaces: [NodeInterface],
   fields: (t) => ({
     ...((f) => ({ id: t.id(f.id), legacyId: t.int(f.legacyId) }))(nodeIdFields("Product")),
-    title: t.exposeString("title"),
-    thumbnailUrl: t.exposeString("thumbnailUrl", { nullable: true }),
-    mediaComplete: t.exposeBoolean("mediaComplete"),
+    title: t.exposeString("title", { description: "Its title." }),
+    thumbnailUrl: t.exposeString("thumbnailUrl", { description: "Its thumbnail image.", nullable: true }),
+    mediaComplete: t.exposeBoolean("mediaComplete", { description: "Whether all its media is uploaded." }),
     price: t.field({
       type: MoneyType,
       description: "What a fan pays to unlock it.",
       resolve: async (p, _a, ctx) => money(p.price, (await ctx.loaders.accountById.load(p.accountId))!.currencyId),
     }),
-    unlocks: t.field({ type: "SafeInt", resolve: (p) => safeMinorUnits(p.unlockCount) }),
-    linkClicks: t.field({ type: "SafeInt", resolve: (p) => safeMinorUnits(p.linkClicks) }),
+    unlocks: t.field({
+      description: "How many fans unlocked it.",
+      type: "SafeInt",
+      resolve: (p) => safeMinorUnits(p.unlockCount),
+    }),
+    linkClicks: t.field({
+      description: "Views of short links to it.",
+      type: "SafeInt",
+      resolve: (p) => safeMinorUnits(p.linkClicks),
+    }),
     earnings: t.field({
       type: MoneyType,
       description: "What its unlocks earned so far.",
@@ -116,9 +124,9 @@ const ShortLinkType = builder.prismaObject("ShortLink", {
   interfaces: [NodeInterface],
   fields: (t) => ({
     ...((f) => ({ id: t.id(f.id), legacyId: t.int(f.legacyId) }))(nodeIdFields("ShortLink")),
-    slug: t.exposeString("slug"),
-    views: t.field({ type: "SafeInt", resolve: (l) => safeMinorUnits(l.views) }),
-    product: t.relation("product", { nullable: true }),
+    slug: t.exposeString("slug", { description: "Its unique path segment." }),
+    views: t.field({ description: "How many times it was viewed.", type: "SafeInt", resolve: (l) => safeMinorUnits(l.views) }),
+    product: t.relation("product", { description: "The product it points to, if any.", nullable: true }),
   }),
 });
 

@@ -8,50 +8,74 @@ import { aggregateScope, type Buckets, type Dashboard, dashboardFor } from "./da
 const WalletBalance = builder.objectRef<Buckets>("WalletBalance").implement({
   description: "Wallet buckets in minor units of one currency.",
   fields: (t) => ({
-    available: t.field({ type: "SafeInt", resolve: (b) => safeMinorUnits(b.available) }),
-    hold: t.field({ type: "SafeInt", resolve: (b) => safeMinorUnits(b.hold) }),
-    pending: t.field({ type: "SafeInt", resolve: (b) => safeMinorUnits(b.pending) }),
-    total: t.field({ type: "SafeInt", resolve: (b) => safeMinorUnits(b.total) }),
+    available: t.field({
+      description: "Ready for payout (minor units).",
+      type: "SafeInt",
+      resolve: (b) => safeMinorUnits(b.available),
+    }),
+    hold: t.field({ description: "In hold (minor units).", type: "SafeInt", resolve: (b) => safeMinorUnits(b.hold) }),
+    pending: t.field({ description: "In payouts (minor units).", type: "SafeInt", resolve: (b) => safeMinorUnits(b.pending) }),
+    total: t.field({ description: "available + hold + pending.", type: "SafeInt", resolve: (b) => safeMinorUnits(b.total) }),
   }),
 });
 
 const DashboardAccount = builder.objectRef<Dashboard["accounts"][number]>("DashboardAccount").implement({
   description: "One account's share of a dashboard: its identity and balances.",
   fields: (t) => ({
-    account: t.field({ type: AccountType, resolve: async (a, _x, ctx) => (await ctx.loaders.accountById.load(a.accountId))! }),
-    accountId: t.exposeInt("accountId"),
-    email: t.exposeString("email"),
-    displayName: t.exposeString("displayName"),
-    currencyId: t.exposeInt("currencyId"),
-    currencyCode: t.exposeString("currencyCode"),
-    walletBalance: t.field({ type: WalletBalance, resolve: (a) => a.wallet }),
+    account: t.field({
+      description: "The account.",
+      type: AccountType,
+      resolve: async (a, _x, ctx) => (await ctx.loaders.accountById.load(a.accountId))!,
+    }),
+    accountId: t.exposeInt("accountId", { description: "The account's legacy id." }),
+    email: t.exposeString("email", { description: "The account's email." }),
+    displayName: t.exposeString("displayName", { description: "The account's public name." }),
+    currencyId: t.exposeInt("currencyId", { description: "The currency's internal id." }),
+    currencyCode: t.exposeString("currencyCode", { description: "The account's currency." }),
+    walletBalance: t.field({
+      description: "The account's buckets (minor units of its currency).",
+      type: WalletBalance,
+      resolve: (a) => a.wallet,
+    }),
   }),
 });
 
 const CurrencyTotals = builder.objectRef<Dashboard["totalsByCurrency"][number]>("CurrencyTotals").implement({
   description: "Totals of the accounts that use one currency: never mixed with another currency.",
   fields: (t) => ({
-    currencyId: t.exposeInt("currencyId"),
-    currencyCode: t.exposeString("currencyCode"),
-    walletBalance: t.field({ type: WalletBalance, resolve: (c) => c.wallet }),
-    productRevenue: t.field({ type: "SafeInt", resolve: (c) => safeMinorUnits(c.productRevenue) }),
+    currencyId: t.exposeInt("currencyId", { description: "The currency's internal id." }),
+    currencyCode: t.exposeString("currencyCode", { description: "ISO 4217 code." }),
+    walletBalance: t.field({
+      description: "The buckets of the accounts in this currency, summed.",
+      type: WalletBalance,
+      resolve: (c) => c.wallet,
+    }),
+    productRevenue: t.field({
+      description: "Product earnings in this currency (minor units).",
+      type: "SafeInt",
+      resolve: (c) => safeMinorUnits(c.productRevenue),
+    }),
   }),
 });
 
 const TopProduct = builder.objectRef<Dashboard["topPerforming"][number]>("TopProduct").implement({
   description: "A best-converting product of a dashboard.",
   fields: (t) => ({
-    productId: t.exposeInt("productId"),
-    accountId: t.exposeInt("accountId"),
-    title: t.exposeString("title"),
-    thumbnailUrl: t.exposeString("thumbnailUrl", { nullable: true }),
-    unlocks: t.field({ type: "SafeInt", resolve: (p) => safeMinorUnits(p.unlocks) }),
-    linkClicks: t.field({ type: "SafeInt", resolve: (p) => safeMinorUnits(p.clicks) }),
+    productId: t.exposeInt("productId", { description: "Its legacy id." }),
+    accountId: t.exposeInt("accountId", { description: "The owner's legacy id." }),
+    title: t.exposeString("title", { description: "Its title." }),
+    thumbnailUrl: t.exposeString("thumbnailUrl", { description: "Its thumbnail.", nullable: true }),
+    unlocks: t.field({ description: "How many fans unlocked it.", type: "SafeInt", resolve: (p) => safeMinorUnits(p.unlocks) }),
+    linkClicks: t.field({
+      description: "Views of short links to it.",
+      type: "SafeInt",
+      resolve: (p) => safeMinorUnits(p.clicks),
+    }),
     conversionRate: t.exposeString("conversionRate", {
       description: 'unlocks / link clicks, 4 decimals, half up; "0" without clicks.',
     }),
     revenue: t.field({ type: "SafeInt", description: "Minor units of currencyCode.", resolve: (p) => safeMinorUnits(p.revenue) }),
-    currencyCode: t.exposeString("currencyCode"),
+    currencyCode: t.exposeString("currencyCode", { description: "The owner's currency." }),
   }),
 });
 
@@ -59,8 +83,14 @@ const DashboardType = builder.objectRef<Dashboard>("DashboardSummary").implement
   description: "Pre-aggregated KPIs of one account, or of a master and its linked children.",
   fields: (t) => ({
     asOf: t.expose("asOf", { type: "DateTime", description: "The database time the figures were read at." }),
-    currencyUnified: t.exposeBoolean("currencyUnified"),
-    accounts: t.field({ type: [DashboardAccount], resolve: (d) => d.accounts }),
+    currencyUnified: t.exposeBoolean("currencyUnified", {
+      description: "Whether every aggregated account uses one currency (then walletBalance sums them).",
+    }),
+    accounts: t.field({
+      description: "Every aggregated account with its balances (the viewer first).",
+      type: [DashboardAccount],
+      resolve: (d) => d.accounts,
+    }),
     walletBalance: t.field({
       type: WalletBalance,
       nullable: true,
@@ -72,9 +102,21 @@ const DashboardType = builder.objectRef<Dashboard>("DashboardSummary").implement
       description: "One entry per currency, never null.",
       resolve: (d) => d.totalsByCurrency,
     }),
-    totalContentItems: t.field({ type: "SafeInt", resolve: (d) => safeMinorUnits(d.totalContentItems) }),
-    totalLinkClicks: t.field({ type: "SafeInt", resolve: (d) => safeMinorUnits(d.totalLinkClicks) }),
-    totalUnlocks: t.field({ type: "SafeInt", resolve: (d) => safeMinorUnits(d.totalUnlocks) }),
+    totalContentItems: t.field({
+      description: "Products with complete media.",
+      type: "SafeInt",
+      resolve: (d) => safeMinorUnits(d.totalContentItems),
+    }),
+    totalLinkClicks: t.field({
+      description: "Views of the accounts' short links.",
+      type: "SafeInt",
+      resolve: (d) => safeMinorUnits(d.totalLinkClicks),
+    }),
+    totalUnlocks: t.field({
+      description: "Unlocks of the accounts' products.",
+      type: "SafeInt",
+      resolve: (d) => safeMinorUnits(d.totalUnlocks),
+    }),
     totalProductRevenue: t.field({
       type: "SafeInt",
       description: "Minor units summed across accounts; mixes currencies when currencyUnified is false (see totalsByCurrency).",

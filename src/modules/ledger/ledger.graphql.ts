@@ -90,27 +90,32 @@ export const LedgerEntry = builder.objectRef<LedgerRow>("Transaction").implement
       description: "amount - fee.",
       resolve: async (e, _a, ctx) => money(e.amount - e.fee, await walletCurrencyId(ctx, e.walletId)),
     }),
-    bucket: t.expose("bucket", { type: BucketEnum }),
+    bucket: t.expose("bucket", { description: "The bucket it changed.", type: BucketEnum }),
     balanceAfter: t.field({
       type: MoneyType,
       description: "The bucket's balance right after this entry.",
       resolve: async (e, _a, ctx) => money(e.balanceAfter, await walletCurrencyId(ctx, e.walletId)),
     }),
-    type: t.expose("type", { type: LedgerTypeEnum }),
-    studioAction: t.field({ type: StudioActionEnum, resolve: (e) => studioAction(e.type).toUpperCase() }),
-    status: t.field({ type: LedgerStatusEnum, resolve: (e) => e.status as "PENDING" }),
-    title: t.exposeString("title", { nullable: true }),
+    type: t.expose("type", { description: "What moved the money.", type: LedgerTypeEnum }),
+    studioAction: t.field({
+      description: "Its name in the Studio API.",
+      type: StudioActionEnum,
+      resolve: (e) => studioAction(e.type).toUpperCase(),
+    }),
+    status: t.field({ description: "Where its money stands.", type: LedgerStatusEnum, resolve: (e) => e.status as "PENDING" }),
+    title: t.exposeString("title", { description: "A short label.", nullable: true }),
     description: t.string({
       nullable: true,
       description: "For types the Studio API cannot name, a generic placeholder.",
       resolve: (e) => e.description ?? (studioAction(e.type) === "unknown" ? UNKNOWN_ACTION_DESCRIPTION : e.title),
     }),
-    createdAt: t.expose("createdAt", { type: "DateTime" }),
-    externalId: t.exposeString("externalId", { nullable: true }),
-    source: t.exposeString("source", { nullable: true }),
-    destination: t.exposeString("destination", { nullable: true }),
-    paymentMethodId: t.exposeInt("paymentMethodId", { nullable: true }),
+    createdAt: t.expose("createdAt", { description: "When it was written (the ledger's order).", type: "DateTime" }),
+    externalId: t.exposeString("externalId", { description: "The caller's id of the movement (idempotency).", nullable: true }),
+    source: t.exposeString("source", { description: "Where the money came from, if recorded.", nullable: true }),
+    destination: t.exposeString("destination", { description: "Where the money went, if recorded.", nullable: true }),
+    paymentMethodId: t.exposeInt("paymentMethodId", { description: "The payment method's id at the provider.", nullable: true }),
     currency: t.field({
+      description: "The wallet's currency.",
       type: CurrencyType,
       resolve: async (e, _args, ctx) => {
         const wallet = await ctx.loaders.walletById.load(e.walletId);
@@ -118,11 +123,13 @@ export const LedgerEntry = builder.objectRef<LedgerRow>("Transaction").implement
       },
     }),
     payout: t.field({
+      description: "The payout it belongs to, if any.",
       type: PayoutType,
       nullable: true,
       resolve: (e, _args, ctx) => (e.payoutId ? ctx.loaders.payoutById.load(e.payoutId) : null),
     }),
     invoice: t.field({
+      description: "The invoice that paid it, if any.",
       type: InvoiceType,
       nullable: true,
       resolve: (e, _args, ctx) => (e.invoiceId ? ctx.loaders.invoiceById.load(e.invoiceId) : null),
@@ -171,10 +178,10 @@ export const LedgerConnectionType = builder.objectRef<LedgerConnection>("Transac
 export const LedgerPageType = builder.objectRef<LedgerPage>("TransactionPage").implement({
   description: "Numbered pages, newest first (for legacy clients).",
   fields: (t) => ({
-    items: t.field({ type: [LedgerEntry], resolve: (p) => p.items }),
-    total: t.exposeInt("total"),
-    currentPage: t.exposeInt("currentPage"),
-    perPage: t.exposeInt("perPage"),
-    lastPage: t.exposeInt("lastPage"),
+    items: t.field({ description: "The page's transactions.", type: [LedgerEntry], resolve: (p) => p.items }),
+    total: t.exposeInt("total", { description: "Transactions matching the filter." }),
+    currentPage: t.exposeInt("currentPage", { description: "This page's number." }),
+    perPage: t.exposeInt("perPage", { description: "Transactions per page." }),
+    lastPage: t.exposeInt("lastPage", { description: "The last page's number." }),
   }),
 });

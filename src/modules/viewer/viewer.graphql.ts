@@ -27,8 +27,8 @@ export const CurrencyType = builder.prismaObject("Currency", {
   description: "An ISO 4217 currency and how many decimal digits its minor units have.",
   fields: (t) => ({
     code: t.exposeString("code", { description: "ISO 4217 code, upper case." }),
-    name: t.exposeString("name"),
-    symbol: t.exposeString("symbol"),
+    name: t.exposeString("name", { description: "English name, e.g. Euro." }),
+    symbol: t.exposeString("symbol", { description: "Display symbol, e.g. \u20ac." }),
     minorUnits: t.exposeInt("minorUnits", {
       description: "Digits after the decimal point: amounts are integers of 10^-minorUnits.",
     }),
@@ -40,13 +40,13 @@ export const AccountType = builder.prismaObject("Account", {
   interfaces: [NodeInterface],
   fields: (t) => ({
     ...((f) => ({ id: t.id(f.id), legacyId: t.int(f.legacyId) }))(nodeIdFields("Account")),
-    email: t.exposeString("email"),
-    displayName: t.exposeString("displayName"),
-    slug: t.exposeString("slug"),
-    logoUrl: t.exposeString("logoUrl", { nullable: true }),
-    role: t.expose("role", { type: AccountRoleEnum }),
-    currency: t.relation("currency"),
-    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    email: t.exposeString("email", { description: "The login email (lower case)." }),
+    displayName: t.exposeString("displayName", { description: "The public name." }),
+    slug: t.exposeString("slug", { description: "URL-safe name derived from the display name." }),
+    logoUrl: t.exposeString("logoUrl", { description: "The avatar or logo, if any.", nullable: true }),
+    role: t.expose("role", { description: "A creator or a platform service.", type: AccountRoleEnum }),
+    currency: t.relation("currency", { description: "The account's (and its wallet's) currency." }),
+    createdAt: t.expose("createdAt", { description: "When the account was created.", type: "DateTime" }),
   }),
 });
 
@@ -56,9 +56,10 @@ export const Viewer = builder.objectRef<{ accountId: number; role: "OWNER" | "AD
 Viewer.implement({
   description: "The account the presented token belongs to.",
   fields: (t) => ({
-    tokenRole: t.expose("role", { type: TokenRoleEnum }),
+    tokenRole: t.expose("role", { type: TokenRoleEnum, description: "The presented token's role." }),
     account: t.prismaField({
       type: "Account",
+      description: "The account the token belongs to.",
       resolve: (query, viewer, _args, ctx) => ctx.prisma.account.findUniqueOrThrow({ ...query, where: { id: viewer.accountId } }),
     }),
   }),
@@ -82,7 +83,10 @@ const RevokeTokenInput = builder.inputType("RevokeTokenInput", {
 
 const RevokeTokenPayload = builder.objectRef<{ tokenId: number; alreadyRevoked: boolean }>("RevokeTokenPayload").implement({
   description: "RevokeToken succeeded (or the token was already revoked).",
-  fields: (t) => ({ tokenId: t.exposeInt("tokenId"), alreadyRevoked: t.exposeBoolean("alreadyRevoked") }),
+  fields: (t) => ({
+    tokenId: t.exposeInt("tokenId", { description: "The revoked token." }),
+    alreadyRevoked: t.exposeBoolean("alreadyRevoked", { description: "Whether it had been revoked before." }),
+  }),
 });
 
 builder.mutationField("revokeToken", (t) =>

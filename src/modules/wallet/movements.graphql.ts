@@ -30,7 +30,11 @@ const payoutPayload = (name: string) =>
   builder.objectRef<{ payoutId: number }>(name).implement({
     description: "The payout the mutation created or settled.",
     fields: (t) => ({
-      payout: t.field({ type: PayoutType, resolve: async (p, _a, ctx) => (await ctx.loaders.payoutById.load(p.payoutId))! }),
+      payout: t.field({
+        type: PayoutType,
+        description: "The payout.",
+        resolve: async (p, _a, ctx) => (await ctx.loaders.payoutById.load(p.payoutId))!,
+      }),
     }),
   });
 
@@ -39,14 +43,22 @@ const transactionPayload = (name: string) =>
   builder.objectRef<{ entryId: number }>(name).implement({
     description: "The transaction the movement wrote.",
     fields: (t) => ({
-      transaction: t.field({ type: LedgerEntry, resolve: (p, _a, ctx) => ledgerRowById(ctx.prisma, p.entryId) }),
+      transaction: t.field({
+        type: LedgerEntry,
+        description: "The transaction written.",
+        resolve: (p, _a, ctx) => ledgerRowById(ctx.prisma, p.entryId),
+      }),
     }),
   });
 
 const SalePayload = builder.objectRef<{ saleEntryId: number; affiliateEntryId: number | null }>("RecordSalePayload").implement({
   description: "RecordSale succeeded: the sale entry and, for a referred creator, the referrer's fee entry.",
   fields: (t) => ({
-    sale: t.field({ type: LedgerEntry, resolve: (p, _a, ctx) => ledgerRowById(ctx.prisma, p.saleEntryId) }),
+    sale: t.field({
+      description: "The sale's entry in the creator's hold.",
+      type: LedgerEntry,
+      resolve: (p, _a, ctx) => ledgerRowById(ctx.prisma, p.saleEntryId),
+    }),
     affiliateEarning: t.field({
       type: LedgerEntry,
       nullable: true,
@@ -61,8 +73,8 @@ const ReleasePayload = builder
   .implement({
     description: "ReleaseHolds succeeded: how much moved from hold to available.",
     fields: (t) => ({
-      walletsReleased: t.exposeInt("walletsReleased"),
-      salesReleased: t.exposeInt("salesReleased"),
+      walletsReleased: t.exposeInt("walletsReleased", { description: "Wallets that received released money." }),
+      salesReleased: t.exposeInt("salesReleased", { description: "Sales whose hold ended now." }),
       amountReleased: t.field({
         type: "SafeInt",
         description: "Minor units, summed over currencies.",

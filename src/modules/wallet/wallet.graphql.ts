@@ -36,6 +36,7 @@ export const WalletType = builder.prismaObject("Wallet", {
     }),
     cashoutAvailable: t.boolean({ description: "Whether available is positive.", resolve: (w) => w.available > 0n }),
     currency: t.field({
+      description: "The currency of every amount of the wallet.",
       type: CurrencyType,
       resolve: async (w, _args, ctx) => (await ctx.loaders.currencyById.load(w.currencyId))!,
     }),
