@@ -79,9 +79,11 @@ export function createApp({ db, logger, config = {} }: AppDeps) {
     },
     context: () => ({ db, prisma: db.prisma, rateLimits, loaders: createLoaders(db.prisma), holdPeriodDays, appLinkBase }),
     plugins: [
+      // First: it may replace the Request (a chunked body read up to the limit), and every later
+      // hook, the client-address record included, must see the replacement.
+      useEdgeHygiene({ bodyLimitBytes: limits.bodyLimitBytes }),
       clientAddress.plugin,
       useRequestLog({ logger }),
-      useEdgeHygiene({ bodyLimitBytes: limits.bodyLimitBytes }),
       useReadinessCheck({
         endpoint: "/readyz",
         check: async () => {

@@ -1,3 +1,4 @@
+import http from "node:http";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/database.ts";
 import { gql, startServer } from "../helpers/app.ts";
@@ -174,5 +175,34 @@ describe("rate limits: read and write tiers, logins, registrations, bad tokens",
     expect(statuses).toEqual([401, 401, 401, 429, 429]);
     // Another address with the good token is unaffected.
     expect((await call("/api/wallet", { token: me.token })).status).toBe(200);
+  });
+});
+
+describe("per-address limits without a proxy: the socket's address, for every kind of body", () => {
+  it("counts a registration sent with a chunked body against the sender's address like any other", async () => {
+    const db = await testDatabase();
+    // Keys of this address from an earlier run on the same PostgreSQL database would count too.
+    await db.prisma.rateLimit.deleteMany({ where: { key: { startsWith: "register-addr:" } } });
+    const { url } = await startServer(db, limitsWith({ registrationsPerAddressPerHour: 2 }, { trustProxy: false }));
+    const body = () =>
+      JSON.stringify({ email: uniqueEmail("chunked"), password: "a-good-password", display_name: "New", currency: "EUR" });
+    const chunked = () =>
+      new Promise<number>((resolve, reject) => {
+        const req = http.request(
+          `${url}/api/register`,
+          { method: "POST", headers: { "content-type": "application/json" } },
+          (res) => {
+            res.resume();
+            res.on("end", () => resolve(res.statusCode!));
+          },
+        );
+        req.on("error", reject);
+        req.write(body()); // no Content-Length: sent chunked
+        req.end();
+      });
+    const plain = async () =>
+      (await fetch(`${url}/api/register`, { method: "POST", headers: { "content-type": "application/json" }, body: body() }))
+        .status;
+    expect([await chunked(), await chunked(), await plain()]).toEqual([200, 200, 429]);
   });
 });
