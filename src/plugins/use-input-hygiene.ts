@@ -8,11 +8,19 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 // Half of a UTF-16 pair without its other half: not text PostgreSQL can store.
 const LONE_SURROGATE = /\p{Cs}/u;
 
+/** What is wrong with a refused string, after its field's name (GraphQL and REST say it alike). */
+export const REFUSAL_TEXT: Record<RejectedInput["code"], string> = {
+  control_characters: "must not contain control characters",
+  malformed_text: "is not well-formed Unicode text",
+  too_long: "is too long",
+};
+
 /** Why a string argument is refused, or null: control characters, lone surrogates, over-long. */
 export function rejectString(field: string, value: string, maxLength: number): RejectedInput | null {
-  if (CONTROL.test(value)) return { field, code: "control_characters", message: `${field} must not contain control characters` };
-  if (LONE_SURROGATE.test(value)) return { field, code: "malformed_text", message: `${field} is not well-formed Unicode text` };
-  if (value.length > maxLength) return { field, code: "too_long", message: `${field} must be at most ${maxLength} characters` };
+  const refused = (code: RejectedInput["code"], why = REFUSAL_TEXT[code]) => ({ field, code, message: `${field} ${why}` });
+  if (CONTROL.test(value)) return refused("control_characters");
+  if (LONE_SURROGATE.test(value)) return refused("malformed_text");
+  if (value.length > maxLength) return refused("too_long", `must be at most ${maxLength} characters`);
   return null;
 }
 

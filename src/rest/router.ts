@@ -3,7 +3,8 @@ import { unavailableReason } from "../db/unavailable.ts";
 import type { Logger } from "../logger.ts";
 import { matchPath, type Route, RouteParamError } from "./route.ts";
 import { type GraphQLFetch, type OperationFailure, runOperation } from "./run-operation.ts";
-import { SURFACES, type SurfaceErrors, surfaceOfPath } from "./surfaces.ts";
+import { REFUSAL_TEXT } from "../plugins/use-input-hygiene.ts";
+import { type RejectedInput, SURFACES, type SurfaceErrors, surfaceOfPath } from "./surfaces.ts";
 import { snakeCase } from "./body.ts";
 
 /**
@@ -97,13 +98,8 @@ function failureResponse(surface: SurfaceErrors, failure: OperationFailure): Res
           .filter((p) => !/^\d+$/.test(p))
           .pop() ?? "input",
       );
-      const code = (ext.reason as "control_characters" | "too_long" | "malformed_text") ?? "malformed_text";
-      const why = {
-        control_characters: "must not contain control characters",
-        too_long: "is too long",
-        malformed_text: "is not well-formed text",
-      }[code];
-      return surface.rejectedInput({ field, code, message: `The ${field} field ${why}.` });
+      const code = (ext.reason as RejectedInput["code"] | undefined) ?? "malformed_text";
+      return surface.rejectedInput({ field, code, message: `The ${field} field ${REFUSAL_TEXT[code]}.` });
     }
     case "FORBIDDEN":
       return surface.forbidden(failure.message);

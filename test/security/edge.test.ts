@@ -4,7 +4,7 @@ import type { Database } from "../../src/db/database.ts";
 import { gql, startServer } from "../helpers/app.ts";
 import { testDatabase } from "../helpers/db.ts";
 import { createCreator } from "../helpers/factories.ts";
-import { LEAKS } from "../helpers/limits.ts";
+import { LEAKS, limitsWith } from "../helpers/limits.ts";
 
 async function raw(url: string, path: string, init: RequestInit = {}) {
   const res = await fetch(`${url}${path}`, init);
@@ -160,12 +160,7 @@ describe("hostile input at the edge answers 4xx in each surface's envelope", () 
 describe("CORS from the configured allowlist", () => {
   it("allows exactly the listed origins, never with credentials", async () => {
     const db = await testDatabase();
-    const { DEFAULT_LIMITS } = await import("../../src/limits/limits-config.ts");
-    const { url } = await startServer(db, {
-      ...DEFAULT_LIMITS,
-      rate: { ...DEFAULT_LIMITS.rate, enabled: false },
-      corsOrigins: ["https://app.example"],
-    });
+    const { url } = await startServer(db, limitsWith({ enabled: false }, { corsOrigins: ["https://app.example"] }));
     const preflight = (origin: string) =>
       fetch(`${url}/graphql`, { method: "OPTIONS", headers: { origin, "access-control-request-method": "POST" } });
     const ok = await preflight("https://app.example");
