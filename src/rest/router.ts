@@ -23,7 +23,8 @@ export function useRestRoutes(options: {
       if (!url.pathname.startsWith("/api/")) return;
       const path = url.pathname.replace(/\/+$/, "");
       const candidates = options.routes.filter((r) => matchPath(r.path, path) !== null);
-      const surface = SURFACES[surfaceOfPath(path)];
+      // The family from the path as requested (as the edge and rate-limit plugins read it): /api/stats/ is Stats.
+      const surface = SURFACES[surfaceOfPath(url.pathname)];
       if (candidates.length === 0) return endResponse(surface.notFound());
       const route = candidates.find((r) => r.method === request.method);
       if (!route) {

@@ -51,6 +51,8 @@ describe("hostile input at the edge answers 4xx in each surface's envelope", () 
       body: { success: false, error: "bad_request", message: "The request path is not valid percent-encoded UTF-8." },
     });
     expect(await raw(url, "/api/stats/%ZZ")).toMatchObject({ status: 400, body: { success: false, error: "bad_request" } });
+    // A trailing slash keeps the family (the fuzz test found /api/stats/ answering in the legacy envelope).
+    expect(await raw(url, "/api/stats/")).toMatchObject({ status: 404, body: { success: false, error: "not_found" } });
   });
 
   it("refuses a 2 MB body with 413 before reading it, declared or chunked, REST and GraphQL", async () => {
