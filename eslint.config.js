@@ -55,7 +55,6 @@ export default tseslint.config(
               "Money",
               "PageInfo",
               "ReportSums",
-              "ReportTransaction",
               "Session",
               "TopProduct",
               "TransactionPage",

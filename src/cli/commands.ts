@@ -150,8 +150,10 @@ export const holdRelease: Command = (args) => {
       ...(accountId ? { accountId } : {}),
       onProgress: (message) => io.err(message),
     });
+    const amounts = result.released.map((r) => `${r.minor} ${r.currencyCode}`).join(", ");
     io.out(
-      `released ${result.salesReleased} sale(s) older than ${holdPeriodDays} day(s) in ${result.walletsReleased} wallet(s), ${result.amountReleased} minor units in total`,
+      `released ${result.salesReleased} sale(s) older than ${holdPeriodDays} day(s) in ${result.walletsReleased} wallet(s)` +
+        (amounts ? `: ${amounts} (minor units)` : ""),
     );
     return 0;
   };

@@ -15,6 +15,7 @@ import {
   ValidationError,
 } from "../modules/errors.ts";
 import { BucketEnum } from "../modules/ledger/ledger.graphql.ts";
+import { money, MoneyType } from "../modules/money/money.graphql.ts";
 import { builder } from "./builder.ts";
 
 const AmountLimitKindEnum = builder.enumType("AmountLimitKind", {
@@ -140,11 +141,11 @@ builder.objectType(InsufficientFundsError, {
       description: "The bucket that would have gone below zero.",
       resolve: (e) => e.bucket as "AVAILABLE",
     }),
-    current: t.field({ description: "The bucket's balance (minor units).", type: "SafeInt", resolve: (e) => Number(e.current) }),
+    current: t.field({ description: "The bucket's balance.", type: MoneyType, resolve: (e) => money(e.current, e.currencyId) }),
     required: t.field({
-      description: "What the movement needed (minor units).",
-      type: "SafeInt",
-      resolve: (e) => Number(e.required),
+      description: "What the movement needed.",
+      type: MoneyType,
+      resolve: (e) => money(e.required, e.currencyId),
     }),
   }),
 });
@@ -156,7 +157,11 @@ builder.objectType(AmountLimitError, {
   isTypeOf: (value) => value instanceof AmountLimitError,
   fields: (t) => ({
     what: t.expose("what", { type: AmountLimitKindEnum, description: "Which maximum was exceeded." }),
-    limit: t.field({ type: "SafeInt", description: "The maximum, in minor units.", resolve: (e) => e.limit }),
+    limit: t.field({
+      type: MoneyType,
+      description: "The maximum, in the wallet's currency.",
+      resolve: (e) => money(e.limit, e.currencyId),
+    }),
   }),
 });
 

@@ -42,6 +42,7 @@ export class InsufficientFundsError extends DomainError {
     readonly bucket: string,
     readonly current: bigint,
     readonly required: bigint,
+    readonly currencyId: number,
   ) {
     super(`Insufficient funds in ${bucket.toLowerCase()}: ${current} available, ${required} required`);
   }
@@ -54,6 +55,7 @@ export class AmountLimitError extends DomainError {
   constructor(
     readonly what: "MOVEMENT" | "BALANCE",
     readonly limit: number,
+    readonly currencyId: number,
   ) {
     super(
       what === "MOVEMENT"

@@ -217,11 +217,11 @@ describe("the CLI", () => {
     });
     expect(await cli("hold-release", "--account", String(accountId))).toEqual({
       code: 0,
-      out: "released 0 sale(s) older than 7 day(s) in 0 wallet(s), 0 minor units in total",
+      out: "released 0 sale(s) older than 7 day(s) in 0 wallet(s)",
       err: "",
     });
     const released = await cli("hold-release", "--days", "0", "--account", String(accountId));
-    expect(released.out).toBe("released 1 sale(s) older than 0 day(s) in 1 wallet(s), 4321 minor units in total");
+    expect(released.out).toBe("released 1 sale(s) older than 0 day(s) in 1 wallet(s): 4321 USD (minor units)");
     expect(released.err).toBe("released 1 sales in 1 wallets so far");
     expect((await cli("hold-release", "--days", "0", "--account", String(accountId))).out).toContain("released 0 sale(s)");
     const wallet = await withDb((db) => db.prisma.wallet.findUniqueOrThrow({ where: { accountId } }));

@@ -119,6 +119,17 @@ describe("dashboard KPIs (pre-aggregated on write)", () => {
       currency_code: "USD",
     });
     expect([d.id, e.id, f.id]).not.toContain(data.top_performing[4].product_id);
+    const graph = await gql<{ viewer: { dashboard: unknown } }>(
+      url,
+      `{ viewer { dashboard { totalProductRevenue { amount formatted } walletBalance { hold { amount formatted } }
+        topPerforming { revenue { amount currency { code } } } } } }`,
+      { token: me.token },
+    );
+    expect(graph.body.data?.viewer.dashboard).toMatchObject({
+      totalProductRevenue: { amount: 1615, formatted: "$16.15" },
+      walletBalance: { hold: { amount: 2614, formatted: "$26.14" } },
+      topPerforming: expect.arrayContaining([{ revenue: { amount: 150, currency: { code: "USD" } } }]),
+    });
   });
 
   it("a product's media flag moves the content-items counter both ways; repeated view events count once", async () => {
@@ -193,15 +204,28 @@ describe("dashboard KPIs (pre-aggregated on write)", () => {
     await legacy(url, "/api/user/linked-accounts", { token: master.token, body: { token: eur.token } });
     const mixed = (await legacy(url, "/api/dashboard/summary/aggregate", { token: master.token, body: {} })).body.data;
     expect([mixed.currency_unified, mixed.wallet_balance, mixed.total_product_revenue]).toEqual([false, null, 650]);
-    const graph = await gql<{ viewer: { aggregateDashboard: { totalsByCurrency: unknown[]; asOf: string } } }>(
+    const graph = await gql<{
+      viewer: { aggregateDashboard: { totalsByCurrency: unknown[]; asOf: string; totalProductRevenue: unknown } };
+    }>(
       url,
-      "{ viewer { aggregateDashboard { ... on DashboardSummary { asOf totalsByCurrency { currencyCode productRevenue walletBalance { hold total } } } } } }",
+      `{ viewer { aggregateDashboard { ... on DashboardSummary { asOf totalProductRevenue { amount }
+        totalsByCurrency { currencyCode productRevenue { amount formatted } walletBalance { hold { amount } total { amount currency { code } } } } } } } }`,
       { token: master.token },
     );
     expect(graph.body.data?.viewer.aggregateDashboard.totalsByCurrency).toEqual([
-      { currencyCode: "USD", productRevenue: 400, walletBalance: { hold: 500, total: 500 } },
-      { currencyCode: "EUR", productRevenue: 250, walletBalance: { hold: 250, total: 250 } },
+      {
+        currencyCode: "USD",
+        productRevenue: { amount: 400, formatted: "$4.00" },
+        walletBalance: { hold: { amount: 500 }, total: { amount: 500, currency: { code: "USD" } } },
+      },
+      {
+        currencyCode: "EUR",
+        productRevenue: { amount: 250, formatted: "€2.50" },
+        walletBalance: { hold: { amount: 250 }, total: { amount: 250, currency: { code: "EUR" } } },
+      },
     ]);
+    // Mixed currencies are never summed in GraphQL: the legacy total_product_revenue above is the only place they are.
+    expect(graph.body.data?.viewer.aggregateDashboard).toMatchObject({ totalProductRevenue: null });
     expect(Date.now() - Date.parse(graph.body.data!.viewer.aggregateDashboard.asOf)).toBeLessThan(60_000);
   });
 

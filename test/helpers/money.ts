@@ -78,10 +78,10 @@ export async function deposit(url: string, serviceToken: string, accountId: numb
 }
 
 export async function releaseAll(url: string, serviceToken: string, accountId: number) {
-  return mutate<{ __typename: string; salesReleased: number; amountReleased: number }>(
+  return mutate<{ __typename: string; salesReleased: number; amountsReleased: { amount: number }[] }>(
     url,
     serviceToken,
-    `mutation($id: Int) { releaseHolds(input: { accountId: $id, holdPeriodDays: 0 }) { __typename ... on ReleaseHoldsPayload { walletsReleased salesReleased amountReleased } ... on Error { code message } } }`,
+    `mutation($id: Int) { releaseHolds(input: { accountId: $id, holdPeriodDays: 0 }) { __typename ... on ReleaseHoldsPayload { walletsReleased salesReleased amountsReleased { amount currency { code } } } ... on Error { code message } } }`,
     { id: accountId },
   );
 }

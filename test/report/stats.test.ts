@@ -9,6 +9,18 @@ import { legacy } from "../helpers/legacy.ts";
 import { createService, deposit, mutate, recordSale, releaseAll } from "../helpers/money.ts";
 import { countStatements } from "../helpers/statements.ts";
 
+const SUMS = [
+  "amountSum",
+  "feeSum",
+  "payoutSum",
+  "paymentSum",
+  "depositSum",
+  "withdrawalSum",
+  "disputeSum",
+  "payoutOtherSum",
+  "payoutBalanceSum",
+];
+
 type Actor = Awaited<ReturnType<typeof createCreator>>;
 
 describe("GET /api/stats/transactions (organisation report)", () => {
@@ -320,14 +332,36 @@ describe("GET /api/stats/transactions (organisation report)", () => {
     expect(await report("", gone.token)).toEqual(noToken);
   });
 
+  it("a report row's id is its Transaction's global id: node(id:) refetches the same entry", async () => {
+    type Row = { id: string; legacyId: number; amount: { amount: number }; balance: { amount: number } };
+    const res = await gql<{ transactionReport: { rows: Row[] } }>(
+      url,
+      `{ transactionReport(perPage: 2) { ... on TransactionReport { rows { id legacyId amount { amount } balance { amount } } } } }`,
+      { token: master.token },
+    );
+    const rows = res.body.data!.transactionReport.rows;
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      const node = await gql<{ node: unknown }>(
+        url,
+        `query($id: ID!) { node(id: $id) { __typename ... on Transaction { legacyId amount { amount } } } }`,
+        {
+          token: master.token,
+          variables: { id: row.id },
+        },
+      );
+      expect(node.body.data?.node).toEqual({ __typename: "Transaction", legacyId: row.legacyId, amount: row.amount });
+    }
+  });
+
   it("GraphQL keeps sums per currency, and a page costs a constant number of statements", async () => {
-    const query = `{ transactionReport(perPage: 100) { ... on TransactionReport { rowCount sumsByCurrency { currencyCode rowCount amountSum depositSum } } } }`;
+    const query = `{ transactionReport(perPage: 100) { ... on TransactionReport { rowCount sumsByCurrency { currencyCode rowCount amountSum { amount formatted } depositSum { amount } } } } }`;
     const res = await gql<{ transactionReport: unknown }>(url, query, { token: master.token });
     expect(res.body.data?.transactionReport).toEqual({
       rowCount: 10,
       sumsByCurrency: [
-        { currencyCode: "EUR", rowCount: 1, amountSum: 4000, depositSum: 4000 },
-        { currencyCode: "USD", rowCount: 9, amountSum: 4500, depositSum: 5700 },
+        { currencyCode: "EUR", rowCount: 1, amountSum: { amount: 4000, formatted: "€40.00" }, depositSum: { amount: 4000 } },
+        { currencyCode: "USD", rowCount: 9, amountSum: { amount: 4500, formatted: "$45.00" }, depositSum: { amount: 5700 } },
       ],
     });
     const count = async (query: string) =>
@@ -349,7 +383,7 @@ describe("GET /api/stats/transactions (organisation report)", () => {
       const res = await gql<{ transactionReport: { rowCount: number; sumsByCurrency: unknown[] } }>(
         url,
         `query($from: DateTime) { transactionReport(filter: { from: $from }) { ... on TransactionReport { rowCount
-          sumsByCurrency { currencyCode rowCount amountSum feeSum payoutSum paymentSum depositSum withdrawalSum disputeSum payoutOtherSum payoutBalanceSum } } } }`,
+          sumsByCurrency { currencyCode rowCount ${SUMS.map((s) => `${s} { amount }`).join(" ")} } } } }`,
         { token: master.token, variables: { from } },
       );
       return res.body.data!.transactionReport;

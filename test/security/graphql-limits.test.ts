@@ -9,7 +9,7 @@ import { testDatabase } from "../helpers/db.ts";
 import { createCreator } from "../helpers/factories.ts";
 import { limitsWith, randomAddress } from "../helpers/limits.ts";
 
-const REPORT = "transactionReport(perPage: 100) { __typename ... on TransactionReport { rows { id amount } } }";
+const REPORT = "transactionReport(perPage: 100) { __typename ... on TransactionReport { rows { id amount { amount } } } }";
 
 describe("GraphQL query limits (GraphQL Armor and a cost limit)", () => {
   let db: Database;
@@ -35,7 +35,7 @@ describe("GraphQL query limits (GraphQL Armor and a cost limit)", () => {
 
   it("counts first/perPage into the cost: 12 pages of 150 rows x 13 fields are over the limit, pages of 1 row are not", async () => {
     const me = await createCreator(db);
-    const fields = "id amount balance createdAt currency description status source destination externalId pendingBalance";
+    const fields = "id amount { amount } balance { amount } createdAt currency description status source destination externalId";
     const page = `transactionReport(perPage: $n) { __typename ... on TransactionReport { rows { ${fields} } } }`;
     const twelve = `query($n: Int) { ${Array.from({ length: 12 }, (_, i) => `r${i}: ${page}`).join(" ")} }`;
     const res = await gql(url, twelve, { token: me.token, variables: { n: 150 } });

@@ -9,7 +9,7 @@ import { type Service, deposit, openWalletServer, walletOf } from "../helpers/mo
 
 const { maxMovementMinor: MAX_MOVE, maxBucketMinor: MAX_BUCKET } = DEFAULT_MONEY_LIMITS;
 const DEPOSIT = `mutation($input: BalanceAdjustmentInput!) { recordDeposit(input: $input) {
-  __typename ... on AmountLimitError { code message what limit } } }`;
+  __typename ... on AmountLimitError { code message what limit { amount formatted currency { code } } } } }`;
 
 describe("money bounds: a maximum per movement and per bucket, refused before anything is written", () => {
   let db: Database;
@@ -36,7 +36,7 @@ describe("money bounds: a maximum per movement and per bucket, refused before an
               code: "AMOUNT_LIMIT_EXCEEDED",
               message: `An amount may be at most ${MAX_MOVE} minor units`,
               what: "MOVEMENT",
-              limit: MAX_MOVE,
+              limit: { amount: MAX_MOVE, formatted: "$1,000,000,000.00", currency: { code: "USD" } },
             },
           },
         },
@@ -63,7 +63,7 @@ describe("money bounds: a maximum per movement and per bucket, refused before an
         code: "AMOUNT_LIMIT_EXCEEDED",
         message: `This would take a balance above its maximum of ${MAX_BUCKET} minor units`,
         what: "BALANCE",
-        limit: MAX_BUCKET,
+        limit: { amount: MAX_BUCKET, formatted: "$100,000,000,000.00", currency: { code: "USD" } },
       },
     });
     expect(await entriesOf(me.id)).toBe(steps + 1);

@@ -101,13 +101,13 @@ describe("money movements through GraphQL", () => {
       __typename: "ReleaseHoldsPayload",
       walletsReleased: 1,
       salesReleased: 1,
-      amountReleased: 500,
+      amountsReleased: [{ amount: 500, currency: { code: "USD" } }],
     });
     expect(await releaseAll(url, service.token, creator.id)).toEqual({
       __typename: "ReleaseHoldsPayload",
       walletsReleased: 0,
       salesReleased: 0,
-      amountReleased: 0,
+      amountsReleased: [],
     });
     expect(await walletOf(url, creator.token)).toMatchObject({ available: 500, hold: 0, total: 500 });
     expect(await entriesOf(creator.walletId)).toEqual([
@@ -247,12 +247,17 @@ describe("money movements through GraphQL", () => {
     const withdrawal = await mutate(
       url,
       service.token,
-      `mutation($input: BalanceAdjustmentInput!) { recordWithdrawal(input: $input) { __typename ... on InsufficientFundsError { bucket current required } } }`,
+      `mutation($input: BalanceAdjustmentInput!) { recordWithdrawal(input: $input) { __typename ... on InsufficientFundsError { bucket current { amount } required { amount formatted } } } }`,
       {
         input: { accountId: creator.id, amount: 1, externalId: randomUUID() },
       },
     );
-    expect(withdrawal).toEqual({ __typename: "InsufficientFundsError", bucket: "AVAILABLE", current: 0, required: 1 });
+    expect(withdrawal).toEqual({
+      __typename: "InsufficientFundsError",
+      bucket: "AVAILABLE",
+      current: 0,
+      required: { amount: 1, formatted: "$0.01" },
+    });
     expect(await entriesOf(creator.walletId)).toEqual(before);
   });
 

@@ -2,20 +2,20 @@ import { resultUnion } from "../../graphql/results.ts";
 import { builder } from "../../graphql/builder.ts";
 import { safeMinorUnits } from "../../graphql/money.ts";
 import { ForbiddenError } from "../errors.ts";
+import { money, MoneyType } from "../money/money.graphql.ts";
 import { AccountType, Viewer } from "../viewer/viewer.graphql.ts";
 import { aggregateScope, type Buckets, type Dashboard, dashboardFor } from "./dashboard.service.ts";
 
+const bucket = (description: string, key: "available" | "hold" | "pending" | "total") =>
+  ({ description, type: MoneyType, resolve: (b: Buckets) => money(b[key], b.currencyId) }) as const;
+
 const WalletBalance = builder.objectRef<Buckets>("WalletBalance").implement({
-  description: "Wallet buckets in minor units of one currency.",
+  description: "Wallet buckets, all in one currency.",
   fields: (t) => ({
-    available: t.field({
-      description: "Ready for payout (minor units).",
-      type: "SafeInt",
-      resolve: (b) => safeMinorUnits(b.available),
-    }),
-    hold: t.field({ description: "In hold (minor units).", type: "SafeInt", resolve: (b) => safeMinorUnits(b.hold) }),
-    pending: t.field({ description: "In payouts (minor units).", type: "SafeInt", resolve: (b) => safeMinorUnits(b.pending) }),
-    total: t.field({ description: "available + hold + pending.", type: "SafeInt", resolve: (b) => safeMinorUnits(b.total) }),
+    available: t.field(bucket("Ready for payout.", "available")),
+    hold: t.field(bucket("In hold until the hold period passes.", "hold")),
+    pending: t.field(bucket("In payouts not yet settled.", "pending")),
+    total: t.field(bucket("available + hold + pending.", "total")),
   }),
 });
 
@@ -33,7 +33,7 @@ const DashboardAccount = builder.objectRef<Dashboard["accounts"][number]>("Dashb
     currencyId: t.exposeInt("currencyId", { description: "The currency's internal id." }),
     currencyCode: t.exposeString("currencyCode", { description: "The account's currency." }),
     walletBalance: t.field({
-      description: "The account's buckets (minor units of its currency).",
+      description: "The account's buckets, in its currency.",
       type: WalletBalance,
       resolve: (a) => a.wallet,
     }),
@@ -51,9 +51,9 @@ const CurrencyTotals = builder.objectRef<Dashboard["totalsByCurrency"][number]>(
       resolve: (c) => c.wallet,
     }),
     productRevenue: t.field({
-      description: "Product earnings in this currency (minor units).",
-      type: "SafeInt",
-      resolve: (c) => safeMinorUnits(c.productRevenue),
+      description: "Product earnings in this currency.",
+      type: MoneyType,
+      resolve: (c) => money(c.productRevenue, c.currencyId),
     }),
   }),
 });
@@ -74,7 +74,11 @@ const TopProduct = builder.objectRef<Dashboard["topPerforming"][number]>("TopPro
     conversionRate: t.exposeString("conversionRate", {
       description: 'unlocks / link clicks, 4 decimals, half up; "0" without clicks.',
     }),
-    revenue: t.field({ type: "SafeInt", description: "Minor units of currencyCode.", resolve: (p) => safeMinorUnits(p.revenue) }),
+    revenue: t.field({
+      type: MoneyType,
+      description: "What its unlocks earned.",
+      resolve: (p) => money(p.revenue, p.currencyId),
+    }),
     currencyCode: t.exposeString("currencyCode", { description: "The owner's currency." }),
   }),
 });
@@ -118,9 +122,10 @@ const DashboardType = builder.objectRef<Dashboard>("DashboardSummary").implement
       resolve: (d) => safeMinorUnits(d.totalUnlocks),
     }),
     totalProductRevenue: t.field({
-      type: "SafeInt",
-      description: "Minor units summed across accounts; mixes currencies when currencyUnified is false (see totalsByCurrency).",
-      resolve: (d) => safeMinorUnits(d.totalProductRevenue),
+      type: MoneyType,
+      nullable: true,
+      description: "Product earnings summed when every account shares one currency; null otherwise (use totalsByCurrency).",
+      resolve: (d) => d.totalProductRevenue,
     }),
     overallConversionRate: t.exposeString("overallConversionRate", {
       description: "totalUnlocks / totalLinkClicks, 4 decimals, half up.",

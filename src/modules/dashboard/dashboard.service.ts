@@ -2,8 +2,10 @@ import { Prisma, type PrismaClient } from "../../generated/prisma/client.ts";
 import { accountGroupOf, groupMembers } from "../accounts/account-group.service.ts";
 import { decimalText } from "../decimal.ts";
 import { ForbiddenError } from "../errors.ts";
+import { type MoneyValue, money } from "../money/money.ts";
 
-export type Buckets = { available: bigint; hold: bigint; pending: bigint; total: bigint };
+/** The buckets of one wallet, or summed over wallets of one currency (minor units of currencyId). */
+export type Buckets = { currencyId: number; available: bigint; hold: bigint; pending: bigint; total: bigint };
 export type DashboardAccount = {
   accountId: number;
   email: string;
@@ -21,6 +23,7 @@ export type TopProduct = {
   unlocks: bigint;
   clicks: bigint;
   revenue: bigint;
+  currencyId: number;
   currencyCode: string;
   conversionRate: string;
 };
@@ -34,8 +37,8 @@ export type Dashboard = {
   totalContentItems: bigint;
   totalLinkClicks: bigint;
   totalUnlocks: bigint;
-  /** Summed across currencies when they differ: read totalsByCurrency instead. */
-  totalProductRevenue: bigint;
+  /** Product earnings when every account shares one currency, else null (read totalsByCurrency). */
+  totalProductRevenue: MoneyValue | null;
   overallConversionRate: string;
   topPerforming: TopProduct[];
 };
@@ -98,10 +101,11 @@ export async function dashboardFor(prisma: PrismaClient, accountIds: number[]): 
       unlock_count: bigint;
       link_clicks: bigint;
       earnings: bigint;
+      currency_id: number;
       code: string;
     }[]
   >`
-    SELECT p.id, p.account_id, p.title, p.thumbnail_url, p.unlock_count, p.link_clicks, p.earnings, c.code
+    SELECT p.id, p.account_id, p.title, p.thumbnail_url, p.unlock_count, p.link_clicks, p.earnings, a.currency_id, c.code
     FROM products p JOIN accounts a ON a.id = p.account_id JOIN currencies c ON c.id = a.currency_id
     WHERE p.account_id IN (${ids})
     ORDER BY CASE WHEN p.link_clicks = 0 THEN 0 ELSE p.unlock_count::numeric / p.link_clicks END DESC,
@@ -116,7 +120,7 @@ export async function dashboardFor(prisma: PrismaClient, accountIds: number[]): 
     displayName: r.display_name,
     currencyId: r.currency_id,
     currencyCode: r.code,
-    wallet: buckets(BigInt(r.available), BigInt(r.hold), BigInt(r.pending)),
+    wallet: buckets(r.currency_id, BigInt(r.available), BigInt(r.hold), BigInt(r.pending)),
   }));
   const currencies = [...new Map(dashboardAccounts.map((a) => [a.currencyId, a.currencyCode])).entries()].sort(
     ([a], [b]) => a - b,
@@ -126,7 +130,7 @@ export async function dashboardFor(prisma: PrismaClient, accountIds: number[]): 
     return {
       currencyId,
       currencyCode,
-      wallet: mine.reduce((sum, a) => addBuckets(sum, a.wallet), buckets(0n, 0n, 0n)),
+      wallet: mine.reduce((sum, a) => addBuckets(sum, a.wallet), buckets(currencyId, 0n, 0n, 0n)),
       productRevenue: BigInt(rollups.find((r) => r.currency_id === currencyId)?.product_revenue ?? 0n),
     };
   });
@@ -138,12 +142,13 @@ export async function dashboardFor(prisma: PrismaClient, accountIds: number[]): 
     asOf: rows[0]?.now ? new Date(rows[0].now) : new Date(),
     accounts: dashboardAccounts,
     currencyUnified: currencies.length <= 1,
-    walletBalance: currencies.length <= 1 ? (totalsByCurrency[0]?.wallet ?? buckets(0n, 0n, 0n)) : null,
+    walletBalance: totalsByCurrency.length === 1 ? totalsByCurrency[0]!.wallet : null,
     totalsByCurrency,
     totalContentItems: sum("content_items"),
     totalLinkClicks,
     totalUnlocks,
-    totalProductRevenue: sum("product_revenue"),
+    totalProductRevenue:
+      totalsByCurrency.length === 1 ? money(totalsByCurrency[0]!.productRevenue, totalsByCurrency[0]!.currencyId) : null,
     overallConversionRate: conversionRate(totalUnlocks, totalLinkClicks),
     topPerforming: top.map((p) => ({
       productId: p.id,
@@ -153,17 +158,19 @@ export async function dashboardFor(prisma: PrismaClient, accountIds: number[]): 
       unlocks: BigInt(p.unlock_count),
       clicks: BigInt(p.link_clicks),
       revenue: BigInt(p.earnings),
+      currencyId: p.currency_id,
       currencyCode: p.code,
       conversionRate: conversionRate(BigInt(p.unlock_count), BigInt(p.link_clicks)),
     })),
   };
 }
 
-const buckets = (available: bigint, hold: bigint, pending: bigint): Buckets => ({
+const buckets = (currencyId: number, available: bigint, hold: bigint, pending: bigint): Buckets => ({
+  currencyId,
   available,
   hold,
   pending,
   total: available + hold + pending,
 });
 const addBuckets = (a: Buckets, b: Buckets): Buckets =>
-  buckets(a.available + b.available, a.hold + b.hold, a.pending + b.pending);
+  buckets(a.currencyId, a.available + b.available, a.hold + b.hold, a.pending + b.pending);

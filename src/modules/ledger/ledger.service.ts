@@ -43,8 +43,8 @@ export async function postMovement(
   const tooLarge = movement.lines.find(
     (l) => l.amount > BigInt(limits.maxMovementMinor) || -l.amount > BigInt(limits.maxMovementMinor),
   );
-  if (tooLarge) throw new AmountLimitError("MOVEMENT", limits.maxMovementMinor);
-  const { balances, now } = await lockWallet(tx, movement.walletId);
+  const { balances, now, currencyId } = await lockWallet(tx, movement.walletId);
+  if (tooLarge) throw new AmountLimitError("MOVEMENT", limits.maxMovementMinor, currencyId);
   // The clock read after taking the lock: within a wallet, created_at follows commit
   // order, so keyset pages never skip an entry that commits later.
   const createdAt = movement.at ?? now;
@@ -52,8 +52,8 @@ export async function postMovement(
   const rows = movement.lines.map((line) => {
     const field = BUCKET_FIELD[line.bucket];
     const after = balances[field] + line.amount;
-    if (after < 0n) throw new InsufficientFundsError(line.bucket, balances[field], -line.amount);
-    if (after > BigInt(limits.maxBucketMinor)) throw new AmountLimitError("BALANCE", limits.maxBucketMinor);
+    if (after < 0n) throw new InsufficientFundsError(line.bucket, balances[field], -line.amount, currencyId);
+    if (after > BigInt(limits.maxBucketMinor)) throw new AmountLimitError("BALANCE", limits.maxBucketMinor, currencyId);
     balances[field] = after;
     return {
       walletId: movement.walletId,
@@ -83,7 +83,8 @@ export async function postMovement(
   for (const row of rows)
     Object.assign(row, { availableAfter: balances.available, holdAfter: balances.hold, pendingAfter: balances.pending });
   balances.referralRevenue += movement.referralRevenueDelta ?? 0n;
-  if (balances.referralRevenue > BigInt(limits.maxBucketMinor)) throw new AmountLimitError("BALANCE", limits.maxBucketMinor);
+  if (balances.referralRevenue > BigInt(limits.maxBucketMinor))
+    throw new AmountLimitError("BALANCE", limits.maxBucketMinor, currencyId);
   await tx.wallet.update({
     where: { id: movement.walletId },
     data: { ...balances, updatedAt: createdAt },
@@ -94,9 +95,12 @@ export async function postMovement(
 }
 
 /** SELECT ... FOR UPDATE: concurrent movements on one wallet run one after another. */
-export async function lockWallet(tx: Prisma.TransactionClient, walletId: number): Promise<{ balances: Balances; now: Date }> {
-  const rows = await tx.$queryRaw<(Balances & { now: Date })[]>`
-    SELECT available, hold, pending, referral_revenue AS "referralRevenue", clock_timestamp() AS now
+export async function lockWallet(
+  tx: Prisma.TransactionClient,
+  walletId: number,
+): Promise<{ balances: Balances; now: Date; currencyId: number }> {
+  const rows = await tx.$queryRaw<(Balances & { now: Date; currencyId: number })[]>`
+    SELECT available, hold, pending, referral_revenue AS "referralRevenue", currency_id AS "currencyId", clock_timestamp() AS now
     FROM wallets WHERE id = ${walletId} FOR UPDATE`;
   const row = rows[0];
   if (!row) throw new NotFoundError(`Wallet ${walletId} does not exist`);
@@ -108,6 +112,7 @@ export async function lockWallet(tx: Prisma.TransactionClient, walletId: number)
       referralRevenue: BigInt(row.referralRevenue),
     },
     now: new Date(row.now),
+    currencyId: row.currencyId,
   };
 }
 

@@ -4,10 +4,9 @@ import { safeMinorUnits } from "../../graphql/money.ts";
 import { formatMoney } from "../report/money-format.ts";
 import { CurrencyType } from "../viewer/viewer.graphql.ts";
 
-/** An amount as it meets a client: integer minor units and the currency they are of. */
-export type MoneyValue = { minor: bigint; currencyId: number };
+import { type MoneyValue, money } from "./money.ts";
 
-export const money = (minor: bigint | number, currencyId: number): MoneyValue => ({ minor: BigInt(minor), currencyId });
+export { type MoneyValue, money };
 
 export const MoneyType = builder.objectRef<MoneyValue>("Money").implement({
   description: "An exact amount: an integer number of minor units of one currency (never a float).",

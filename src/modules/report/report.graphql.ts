@@ -1,8 +1,9 @@
 import { resultUnion } from "../../graphql/results.ts";
 import { builder } from "../../graphql/builder.ts";
-import { safeMinorUnits } from "../../graphql/money.ts";
 import { ForbiddenError, ValidationError } from "../errors.ts";
 import { InvoiceType } from "../invoices/invoice.graphql.ts";
+import { toGlobalId } from "../node/global-id.ts";
+import { money, MoneyType } from "../money/money.graphql.ts";
 import { formatMoney } from "./money-format.ts";
 import { type Report, type ReportRow, type ReportSums, reportScope, transactionReport } from "./report.service.ts";
 import { reportStatus, reportTypeOf } from "./report-types.ts";
@@ -18,36 +19,48 @@ const ReportTypeEnum = builder.enumType("ReportTransactionType", {
   } as const,
 });
 
-const money = (row: ReportRow, minor: bigint) => formatMoney(minor, { symbol: row.currencySymbol, minorUnits: row.minorUnits });
+const formatted = (row: ReportRow, minor: bigint) =>
+  formatMoney(minor, { symbol: row.currencySymbol, minorUnits: row.minorUnits });
 const signed = (amount: bigint, fee: bigint) => amount + (amount < 0n ? -fee : fee);
 
 const ReportTransaction = builder.objectRef<ReportRow>("ReportTransaction").implement({
   description: "One ledger transaction of an organisation report (the Stats API's Transaction object).",
   fields: (t) => ({
-    id: t.exposeInt("id", { description: "The transaction's legacy id (the Stats API's id)." }),
-    amount: t.field({ type: "SafeInt", description: "Signed minor units.", resolve: (r) => safeMinorUnits(r.amount) }),
-    formattedAmount: t.string({ description: 'Currency-aware, sign included: "-$12.50".', resolve: (r) => money(r, r.amount) }),
+    id: t.id({
+      description: "The Transaction's global id: node(id:) refetches the ledger entry this row shows.",
+      resolve: (r) => toGlobalId("Transaction", r.id),
+    }),
+    legacyId: t.exposeInt("id", { description: "The transaction's legacy id (the Stats API's id)." }),
+    amount: t.field({
+      type: MoneyType,
+      description: "Signed: negative takes money out.",
+      resolve: (r) => money(r.amount, r.currencyId),
+    }),
+    formattedAmount: t.string({
+      description: 'Currency-aware, sign included: "-$12.50".',
+      resolve: (r) => formatted(r, r.amount),
+    }),
     transactionType: t.field({
       description: "The Stats API's category.",
       type: ReportTypeEnum,
       resolve: (r) => reportTypeOf(r.type),
     }),
     currency: t.string({ description: "Lower-case ISO code.", resolve: (r) => r.currencyCode.toLowerCase() }),
-    formattedFeeAmount: t.string({ description: "The fee, formatted with its currency.", resolve: (r) => money(r, r.fee) }),
+    formattedFeeAmount: t.string({ description: "The fee, formatted with its currency.", resolve: (r) => formatted(r, r.fee) }),
     formattedTotal: t.string({
       description: "Amount including fees (the fee on top of the amount, same sign).",
-      resolve: (r) => money(r, signed(r.amount, r.fee)),
+      resolve: (r) => formatted(r, signed(r.amount, r.fee)),
     }),
     status: t.string({ description: "Paid, Available, Pending, Failed, Refunded or Disputed.", resolve: (r) => reportStatus(r) }),
     balance: t.field({
-      type: "SafeInt",
-      description: "Available balance after the transaction (minor units).",
-      resolve: (r) => safeMinorUnits(r.availableAfter),
+      type: MoneyType,
+      description: "Available balance after the transaction.",
+      resolve: (r) => money(r.availableAfter, r.currencyId),
     }),
     pendingBalance: t.field({
-      type: "SafeInt",
+      type: MoneyType,
       description: "Pending balance after the transaction.",
-      resolve: (r) => safeMinorUnits(r.pendingAfter),
+      resolve: (r) => money(r.pendingAfter, r.currencyId),
     }),
     description: t.string({ description: "Shown with the row.", nullable: true, resolve: (r) => r.description ?? r.title }),
     organizationId: t.exposeInt("organizationId", { description: "The account (organisation) of the row." }),
@@ -70,36 +83,24 @@ const ReportTransaction = builder.objectRef<ReportRow>("ReportTransaction").impl
   }),
 });
 
+type SumKey = Exclude<keyof ReportSums, "currencyId" | "currencyCode" | "rowCount">;
+const sum = (description: string, key: SumKey) =>
+  ({ description, type: MoneyType, resolve: (s: ReportSums) => money(s[key], s.currencyId) }) as const;
+
 const Sums = builder.objectRef<ReportSums>("ReportSums").implement({
-  description: "Sums over the whole filtered set (not just the page) for one currency, in minor units.",
+  description: "Sums over the whole filtered set (not just the page) for one currency.",
   fields: (t) => ({
     currencyCode: t.exposeString("currencyCode", { description: "The currency of these sums." }),
     rowCount: t.exposeInt("rowCount", { description: "Rows in this currency." }),
-    amountSum: t.field({
-      description: "All amounts of the filtered rows (minor units).",
-      type: "SafeInt",
-      resolve: (s) => safeMinorUnits(s.amountSum),
-    }),
-    feeSum: t.field({ description: "Processing fees.", type: "SafeInt", resolve: (s) => safeMinorUnits(s.feeSum) }),
-    payoutSum: t.field({ description: "Payouts.", type: "SafeInt", resolve: (s) => safeMinorUnits(s.payoutSum) }),
-    paymentSum: t.field({
-      description: "Payments (sales, releases, earnings, invoices).",
-      type: "SafeInt",
-      resolve: (s) => safeMinorUnits(s.paymentSum),
-    }),
-    depositSum: t.field({ description: "Deposits.", type: "SafeInt", resolve: (s) => safeMinorUnits(s.depositSum) }),
-    withdrawalSum: t.field({ description: "Withdrawals.", type: "SafeInt", resolve: (s) => safeMinorUnits(s.withdrawalSum) }),
-    disputeSum: t.field({ description: "Disputes and refunds.", type: "SafeInt", resolve: (s) => safeMinorUnits(s.disputeSum) }),
-    payoutOtherSum: t.field({
-      type: "SafeInt",
-      description: "Payouts to a payment method.",
-      resolve: (s) => safeMinorUnits(s.payoutOtherSum),
-    }),
-    payoutBalanceSum: t.field({
-      type: "SafeInt",
-      description: "Payouts from the balance.",
-      resolve: (s) => safeMinorUnits(s.payoutBalanceSum),
-    }),
+    amountSum: t.field(sum("All amounts of the filtered rows.", "amountSum")),
+    feeSum: t.field(sum("Processing fees.", "feeSum")),
+    payoutSum: t.field(sum("Payouts.", "payoutSum")),
+    paymentSum: t.field(sum("Payments (sales, releases, earnings, invoices).", "paymentSum")),
+    depositSum: t.field(sum("Deposits.", "depositSum")),
+    withdrawalSum: t.field(sum("Withdrawals.", "withdrawalSum")),
+    disputeSum: t.field(sum("Disputes and refunds.", "disputeSum")),
+    payoutOtherSum: t.field(sum("Payouts to a payment method.", "payoutOtherSum")),
+    payoutBalanceSum: t.field(sum("Payouts from the balance.", "payoutBalanceSum")),
   }),
 });
 

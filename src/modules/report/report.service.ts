@@ -33,6 +33,7 @@ export type ReportRow = {
   organizationName: string;
   organizationLogoUrl: string | null;
   organizationSlug: string;
+  currencyId: number;
   currencyCode: string;
   currencySymbol: string;
   minorUnits: number;
@@ -41,6 +42,7 @@ export type ReportRow = {
 };
 
 export type ReportSums = {
+  currencyId: number;
   currencyCode: string;
   rowCount: number;
   amountSum: bigint;
@@ -148,7 +150,7 @@ export async function transactionReport(
            e.payout_id AS "payoutId", e.invoice_id AS "invoiceId", e.payment_method_id AS "paymentMethodId",
            e.external_id AS "externalId", e.source, e.destination, e.created_at AS "createdAt",
            a.id AS "organizationId", a.display_name AS "organizationName", a.logo_url AS "organizationLogoUrl",
-           a.slug AS "organizationSlug", c.code AS "currencyCode", c.symbol AS "currencySymbol", c.minor_units::int AS "minorUnits",
+           a.slug AS "organizationSlug", c.id AS "currencyId", c.code AS "currencyCode", c.symbol AS "currencySymbol", c.minor_units::int AS "minorUnits",
            p.status::text AS "payoutStatus",
            (SELECT r.type::text FROM ledger_entries r
              WHERE e.type = 'SALE' AND r.reference_entry_id = e.id AND r.bucket = 'HOLD' AND r.amount < 0 LIMIT 1) AS "holdClosedBy"
@@ -183,6 +185,7 @@ export async function transactionReport(
 }
 
 type SumRow = {
+  currency_id: number;
   code: string;
   n: bigint | number;
   amount: bigint | null;
@@ -220,7 +223,7 @@ function sumColumns(cols: {
 async function sumsFromRollups(prisma: PrismaClient, walletIds: number[], filter: ReportFilter): Promise<ReportSums[]> {
   const day = (d: Date) => d.toISOString().slice(0, 10);
   const rows = await prisma.$queryRaw<SumRow[]>`
-    SELECT c.code, ${sumColumns({
+    SELECT c.id AS currency_id, c.code, ${sumColumns({
       type: Prisma.sql`r.type`,
       amount: Prisma.sql`r.amount_sum`,
       fee: Prisma.sql`r.fee_sum`,
@@ -231,14 +234,14 @@ async function sumsFromRollups(prisma: PrismaClient, walletIds: number[], filter
     WHERE r.wallet_id IN (${Prisma.join(walletIds)}) AND r.type IN (${typesOf(filter)})
       ${filter.from ? Prisma.sql`AND r.day >= CAST(${day(filter.from)} AS date)` : Prisma.empty}
       ${filter.to ? Prisma.sql`AND r.day <= CAST(${day(filter.to)} AS date)` : Prisma.empty}
-    GROUP BY c.code HAVING SUM(r.entry_count) > 0 ORDER BY c.code`;
+    GROUP BY c.id, c.code HAVING SUM(r.entry_count) > 0 ORDER BY c.code`;
   return rows.map(toSums);
 }
 
 /** Sums by scanning the matching entries (filters that are not whole days). */
 async function sumsFromLedger(prisma: PrismaClient, walletIds: number[], filter: ReportFilter): Promise<ReportSums[]> {
   const rows = await prisma.$queryRaw<SumRow[]>`
-    SELECT c.code, ${sumColumns({
+    SELECT c.id AS currency_id, c.code, ${sumColumns({
       type: Prisma.sql`e.type`,
       amount: Prisma.sql`e.amount`,
       fee: Prisma.sql`e.fee`,
@@ -247,12 +250,13 @@ async function sumsFromLedger(prisma: PrismaClient, walletIds: number[], filter:
     })}
     FROM ledger_entries e JOIN wallets w ON w.id = e.wallet_id JOIN currencies c ON c.id = w.currency_id
     WHERE ${where(walletIds, filter)}
-    GROUP BY c.code ORDER BY c.code`;
+    GROUP BY c.id, c.code ORDER BY c.code`;
   return rows.map(toSums);
 }
 
 const big = (v: bigint | null) => BigInt(v ?? 0n);
 const toSums = (s: SumRow): ReportSums => ({
+  currencyId: s.currency_id,
   currencyCode: s.code,
   rowCount: Number(s.n),
   amountSum: big(s.amount),

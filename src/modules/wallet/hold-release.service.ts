@@ -2,9 +2,11 @@ import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { Prisma } from "../../generated/prisma/client.ts";
 import { type EntryLine, postMovement } from "../ledger/ledger.service.ts";
 
-export type HoldReleaseResult = { walletsReleased: number; salesReleased: number; amountReleased: string };
+/** What was released in one currency (never summed with another). */
+export type Released = { currencyId: number; currencyCode: string; minor: bigint };
+export type HoldReleaseResult = { walletsReleased: number; salesReleased: number; released: Released[] };
 
-type OpenLot = { id: number; wallet_id: number; amount: bigint };
+type OpenLot = { id: number; wallet_id: number; amount: bigint; currency_id: number; code: string };
 
 /**
  * Moves every sale whose hold period has passed from hold to available: one movement per
@@ -17,13 +19,14 @@ export async function releaseHolds(
 ): Promise<HoldReleaseResult> {
   const cutoff = new Date((options.now ?? new Date()).getTime() - options.holdPeriodMs);
   const batchSize = options.batchSize ?? 1000;
-  const result = { walletsReleased: 0, salesReleased: 0, amount: 0n };
+  const result = { walletsReleased: 0, salesReleased: 0 };
+  const released = new Map<number, Released>();
   for (;;) {
     const lots = await prisma.$queryRaw<OpenLot[]>`
-      SELECT s.id, s.wallet_id, s.amount
+      SELECT s.id, s.wallet_id, s.amount, w.currency_id, c.code
       FROM ledger_entries s
-      ${options.accountId !== undefined ? Prisma.sql`JOIN wallets w ON w.id = s.wallet_id AND w.account_id = ${options.accountId}` : Prisma.empty}
-      WHERE s.type = 'SALE' AND s.created_at <= ${cutoff}
+      JOIN wallets w ON w.id = s.wallet_id JOIN currencies c ON c.id = w.currency_id
+      WHERE ${options.accountId !== undefined ? Prisma.sql`w.account_id = ${options.accountId} AND` : Prisma.empty} s.type = 'SALE' AND s.created_at <= ${cutoff}
         AND NOT EXISTS (
           SELECT 1 FROM ledger_entries x WHERE x.reference_entry_id = s.id AND x.bucket = 'HOLD' AND x.amount < 0)
       ORDER BY s.wallet_id, s.id
@@ -41,16 +44,15 @@ export async function releaseHolds(
       }
       result.walletsReleased++;
       result.salesReleased += walletLots.length;
-      result.amount += walletLots.reduce((sum, lot) => sum + BigInt(lot.amount), 0n);
+      const { currency_id: currencyId, code: currencyCode } = walletLots[0]!;
+      const sum = released.get(currencyId) ?? { currencyId, currencyCode, minor: 0n };
+      sum.minor += walletLots.reduce((total, lot) => total + BigInt(lot.amount), 0n);
+      released.set(currencyId, sum);
     }
     options.onProgress?.(`released ${result.salesReleased} sales in ${result.walletsReleased} wallets so far`);
     if (lots.length < batchSize) break;
   }
-  return {
-    walletsReleased: result.walletsReleased,
-    salesReleased: result.salesReleased,
-    amountReleased: result.amount.toString(),
-  };
+  return { ...result, released: [...released.values()].sort((a, b) => a.currencyId - b.currencyId) };
 }
 
 export function releaseLines(lot: { id: number; amount: bigint }): EntryLine[] {

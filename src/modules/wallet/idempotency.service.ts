@@ -119,8 +119,8 @@ function replay(stored: Stored): Json {
 function errorData(err: DomainError): Json | undefined {
   if (err instanceof ValidationError) return err.problems;
   if (err instanceof InsufficientFundsError)
-    return { bucket: err.bucket, current: String(err.current), required: String(err.required) };
-  if (err instanceof AmountLimitError) return { what: err.what, limit: err.limit };
+    return { bucket: err.bucket, current: String(err.current), required: String(err.required), currencyId: err.currencyId };
+  if (err instanceof AmountLimitError) return { what: err.what, limit: err.limit, currencyId: err.currencyId };
   return undefined;
 }
 
@@ -131,14 +131,14 @@ function rebuildError({ name, message, data }: { name: string; message: string; 
     case "ValidationError":
       return new ValidationError(data as { field: string; message: string }[]);
     case "InsufficientFundsError": {
-      const d = data as { bucket: string; current: string; required: string };
-      return new InsufficientFundsError(d.bucket, BigInt(d.current), BigInt(d.required));
+      const d = data as { bucket: string; current: string; required: string; currencyId: number };
+      return new InsufficientFundsError(d.bucket, BigInt(d.current), BigInt(d.required), d.currencyId);
     }
     case "NotFoundError":
       return new NotFoundError(message);
     case "AmountLimitError": {
-      const d = data as { what: "MOVEMENT" | "BALANCE"; limit: number };
-      return new AmountLimitError(d.what, d.limit);
+      const d = data as { what: "MOVEMENT" | "BALANCE"; limit: number; currencyId: number };
+      return new AmountLimitError(d.what, d.limit, d.currencyId);
     }
     case "ForbiddenError":
       return new ForbiddenError(message);

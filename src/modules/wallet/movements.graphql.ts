@@ -12,8 +12,9 @@ import {
 } from "../errors.ts";
 import { ledgerRowById } from "../ledger/ledger-query.ts";
 import { LedgerEntry } from "../ledger/ledger.graphql.ts";
+import { MoneyType } from "../money/money.graphql.ts";
 import { adjustBalance, reverseSale } from "./adjustment.service.ts";
-import { releaseHolds } from "./hold-release.service.ts";
+import { type HoldReleaseResult, releaseHolds } from "./hold-release.service.ts";
 import { PayoutStatusEnum, PayoutType } from "./payout.graphql.ts";
 import { requestCashout, settlePayout } from "./payout.service.ts";
 import { recordSale } from "./sale.service.ts";
@@ -68,20 +69,18 @@ const SalePayload = builder.objectRef<{ saleEntryId: number; affiliateEntryId: n
   }),
 });
 
-const ReleasePayload = builder
-  .objectRef<{ walletsReleased: number; salesReleased: number; amountReleased: string }>("ReleaseHoldsPayload")
-  .implement({
-    description: "ReleaseHolds succeeded: how much moved from hold to available.",
-    fields: (t) => ({
-      walletsReleased: t.exposeInt("walletsReleased", { description: "Wallets that received released money." }),
-      salesReleased: t.exposeInt("salesReleased", { description: "Sales whose hold ended now." }),
-      amountReleased: t.field({
-        type: "SafeInt",
-        description: "Minor units, summed over currencies.",
-        resolve: (p) => Number(p.amountReleased),
-      }),
+const ReleasePayload = builder.objectRef<HoldReleaseResult>("ReleaseHoldsPayload").implement({
+  description: "ReleaseHolds succeeded: how much moved from hold to available.",
+  fields: (t) => ({
+    walletsReleased: t.exposeInt("walletsReleased", { description: "Wallets that received released money." }),
+    salesReleased: t.exposeInt("salesReleased", { description: "Sales whose hold ended now." }),
+    amountsReleased: t.field({
+      type: [MoneyType],
+      description: "What moved, one amount per currency (by currency id; none when nothing was released).",
+      resolve: (p) => p.released,
     }),
-  });
+  }),
+});
 
 builder.mutationField("requestCashout", (t) =>
   t.field({

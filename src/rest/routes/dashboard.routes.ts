@@ -9,13 +9,16 @@ import { legacyError, legacyOk } from "../legacy-envelope.ts";
 import { type Route, RouteParamError, route } from "../route.ts";
 
 const balance = (b: WalletBalanceFieldsFragment) => ({
-  available: b.available,
-  hold: b.hold,
-  pending: b.pending,
-  total: b.total,
+  available: b.available.amount,
+  hold: b.hold.amount,
+  pending: b.pending.amount,
+  total: b.total.amount,
 });
 
-/** The seed's summary shape (historical single-account fields plus accounts/currency_unified). */
+/**
+ * The seed's summary shape (historical single-account fields plus accounts/currency_unified).
+ * total_product_revenue keeps the legacy meaning: minor units summed across currencies.
+ */
 function summaryBody(d: DashboardFieldsFragment) {
   return {
     currency_unified: d.currencyUnified,
@@ -31,7 +34,7 @@ function summaryBody(d: DashboardFieldsFragment) {
     total_content_items: d.totalContentItems,
     total_link_clicks: d.totalLinkClicks,
     total_unlocks: d.totalUnlocks,
-    total_product_revenue: d.totalProductRevenue,
+    total_product_revenue: d.totalsByCurrency.reduce((sum, c) => sum + c.productRevenue.amount, 0),
     overall_conversion_rate: Number(d.overallConversionRate),
     top_performing: d.topPerforming.map((p) => ({
       product_id: p.productId,
@@ -41,7 +44,7 @@ function summaryBody(d: DashboardFieldsFragment) {
       unlocks: p.unlocks,
       link_clicks: p.linkClicks,
       conversion_rate: Number(p.conversionRate),
-      revenue: p.revenue,
+      revenue: p.revenue.amount,
       currency_code: p.currencyCode,
     })),
   };

@@ -72,8 +72,8 @@ function transaction(r: Row) {
     formatted_fee_amount: r.formattedFeeAmount,
     formatted_total: r.formattedTotal,
     status: r.status,
-    balance: r.balance,
-    pending_balance: r.pendingBalance,
+    balance: r.balance.amount,
+    pending_balance: r.pendingBalance.amount,
     description: r.description ?? null,
     organization_id: r.organizationId,
     creator_payout_id: r.creatorPayoutId ?? null,
@@ -117,7 +117,8 @@ function transaction(r: Row) {
 
 /** The seed's sums are plain numbers: across currencies they are added (GraphQL keeps them apart). */
 function additionalData(report: Report) {
-  const sum = (key: keyof Report["sumsByCurrency"][number]) => report.sumsByCurrency.reduce((n, s) => n + Number(s[key]), 0);
+  type Sums = Report["sumsByCurrency"][number];
+  const sum = (key: Exclude<keyof Sums, "__typename">) => report.sumsByCurrency.reduce((n, s) => n + s[key].amount, 0);
   return {
     amount_sum: sum("amountSum"),
     fee_sum: sum("feeSum"),
