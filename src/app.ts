@@ -3,6 +3,7 @@ import type { Config } from "./config.ts";
 import type { Database } from "./db/database.ts";
 import type { GraphQLContext } from "./graphql/context.ts";
 import { createLoaders } from "./graphql/loaders.ts";
+import { logMaskedErrors } from "./graphql/error-log.ts";
 import { maskError } from "./graphql/mask-error.ts";
 import { schema } from "./graphql/schema.ts";
 import { DEFAULT_LIMITS, type LimitsConfig } from "./limits/limits-config.ts";
@@ -71,11 +72,7 @@ export function createApp({ db, logger, config = {} }: AppDeps) {
       debug: (...args) => logger.debug({ args }, "yoga"),
       info: (...args) => logger.info({ args }, "yoga"),
       warn: (...args) => logger.warn({ args }, "yoga"),
-      error: (...args) =>
-        logger.error(
-          { err: args.map((a) => (a instanceof Error ? { message: a.message, stack: a.stack } : a)) },
-          "unexpected error",
-        ),
+      error: (...args) => logMaskedErrors(logger, args),
     },
     context: () => ({ db, prisma: db.prisma, rateLimits, loaders: createLoaders(db.prisma), holdPeriodDays, appLinkBase }),
     plugins: [

@@ -1,35 +1,36 @@
 import { randomUUID } from "node:crypto";
 import type { Plugin } from "graphql-yoga";
 import type { Logger } from "../logger.ts";
+import { internalRequestOf } from "../rest/run-operation.ts";
+import { currentRequestId, requestContext } from "../request-context.ts";
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
- * Gives every request an id (the caller's `X-Request-Id` when it is sane), echoes it in
- * the response, puts it on the context, and logs one JSON line per request.
+ * Gives every request one id (the caller's `X-Request-Id` when it is sane) for its whole
+ * handling: every log line written meanwhile carries it (the logger reads it from the request
+ * context), the response echoes it, and one JSON line per request is logged. The REST layer's
+ * inner GraphQL request carries the outer id and adds no line of its own.
  */
 export function useRequestLog({ logger }: { logger: Logger }): Plugin<{ requestId: string; logger: Logger }> {
-  const started = new WeakMap<Request, { id: string; at: number }>();
   return {
-    onRequest({ request }) {
-      started.set(request, { id: requestIdOf(request), at: performance.now() });
+    instrumentation: {
+      request: ({ request }, wrapped) =>
+        requestContext.run({ requestId: requestIdOf(request), startedAt: performance.now() }, wrapped),
     },
     onContextBuilding({ context, extendContext }) {
-      const id = started.get(context.request)?.id ?? requestIdOf(context.request);
-      extendContext({ requestId: id, logger: logger.child({ requestId: id }) });
+      extendContext({ requestId: currentRequestId() ?? requestIdOf(context.request), logger });
     },
     onResponse({ request, response }) {
-      // Yoga's own endpoints (/healthz) answer before later plugins' onRequest runs.
-      const info = started.get(request) ?? { id: requestIdOf(request), at: Number.NaN };
-      response.headers.set("x-request-id", info.id);
-      const url = new URL(request.url);
+      const started = requestContext.getStore();
+      response.headers.set("x-request-id", started?.requestId ?? requestIdOf(request));
+      if (internalRequestOf(request)) return;
       logger.info(
         {
-          requestId: info.id,
           method: request.method,
-          path: url.pathname,
+          path: new URL(request.url).pathname,
           status: response.status,
-          ...(Number.isNaN(info.at) ? {} : { ms: Math.round((performance.now() - info.at) * 10) / 10 }),
+          ...(started ? { ms: Math.round((performance.now() - started.startedAt) * 10) / 10 } : {}),
         },
         "request",
       );

@@ -1,6 +1,7 @@
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { randomBytes } from "node:crypto";
 import { print } from "graphql";
+import { currentRequestId } from "../request-context.ts";
 
 const printedDocuments = new WeakMap<object, string>();
 /** Each operation is printed once, not on every request. */
@@ -41,7 +42,7 @@ export function internalRequestOf(request: Request): { clientAddress: string | n
   return { clientAddress: request.headers.get(ADDRESS_HEADER) };
 }
 
-const FORWARDED_HEADERS = ["authorization", "x-api-key", "x-request-id", "idempotency-key"];
+const FORWARDED_HEADERS = ["authorization", "x-api-key", "idempotency-key"];
 
 /**
  * Runs one typed GraphQL operation against our own /graphql with the caller's credentials,
@@ -60,6 +61,9 @@ export async function runOperation<T, V extends Record<string, unknown>>(
     if (value !== null) headers.set(name, value);
   }
   headers.set(INTERNAL_HEADER, INTERNAL_SECRET);
+  // The outer request's id (given or made up), so the inner execution logs under it.
+  const requestId = currentRequestId();
+  if (requestId) headers.set("x-request-id", requestId);
   if (clientAddress !== null) headers.set(ADDRESS_HEADER, clientAddress);
   const response = await graphql(
     new Request("http://internal/graphql", {
