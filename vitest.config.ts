@@ -12,6 +12,7 @@ export default defineConfig({
     // one database); they run in the PostgreSQL leg (DATABASE_URL=... npm test), as CI does.
     exclude: process.env.DATABASE_URL ? [] : ["test/**/*.postgres.test.ts"],
     globalSetup: ["test/helpers/global-setup.ts"],
+    setupFiles: ["test/helpers/setup-file.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",

@@ -1,7 +1,6 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll } from "vitest";
 import { type Database, openDatabase } from "../../src/db/database.ts";
 import { createLogger } from "../../src/logger.ts";
 import { DB_KIND, POSTGRES_URL, templateDir } from "./test-db-config.ts";
@@ -26,16 +25,19 @@ export function databaseOptions(dataDir?: string) {
 
 let shared: Promise<Database> | undefined;
 
-/** The test file's database (opened once per file, closed after it). */
+/** The test file's database (opened once per file, closed after it by closeTestDatabase). */
 export function testDatabase(): Promise<Database> {
-  if (!shared) {
-    shared = openDatabase(databaseOptions(), testLogger);
-    afterAll(async () => {
-      const db = await shared;
-      shared = undefined;
-      await db?.close();
-      if (db?.kind === "pglite") fs.rmSync(db.location, { recursive: true, force: true });
-    });
-  }
+  shared ??= openDatabase(databaseOptions(), testLogger);
   return shared;
+}
+
+/**
+ * Closes the file's database and removes its directory. Registered for every file in
+ * test/helpers/setup-file.ts: a hook registered from inside a beforeAll never runs.
+ */
+export async function closeTestDatabase(): Promise<void> {
+  const db = await shared;
+  shared = undefined;
+  await db?.close();
+  if (db?.kind === "pglite") fs.rmSync(db.location, { recursive: true, force: true });
 }
