@@ -2,14 +2,23 @@ import { parseArgs } from "node:util";
 import { formatDemoTokens } from "../bootstrap.ts";
 import type { Database } from "../db/database.ts";
 import type { TokenRole } from "../generated/prisma/enums.ts";
-import { createAccount } from "../modules/accounts/account.service.ts";
+import { createAccount, getAccount } from "../modules/accounts/account.service.ts";
 import { type IssuedToken, issueToken, revokeToken } from "../modules/accounts/token.service.ts";
 import { loadDemoData } from "../modules/demo/demo-data.ts";
 import { formatReconcileReport, reconcile } from "../modules/ledger/reconcile.ts";
 import { releaseHolds } from "../modules/wallet/hold-release.service.ts";
 import { UsageError } from "./usage.ts";
 
-export type Output = { out(line: string): void; err(line: string): void };
+/**
+ * Where a command writes: `out` is stdout (results only), `err` is stderr (progress, notes,
+ * errors). With --json a command prints one JSON document on stdout instead of its text.
+ */
+export type Output = { out(line: string): void; err(line: string): void; json?: boolean };
+
+/** Prints a command's result: its text for people, or (with --json) its data for scripts. */
+function result(io: Output, text: string, data: unknown): void {
+  io.out(io.json ? JSON.stringify(data, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)) : text);
+}
 /** Parses its arguments first (usage errors never wait for the database), then runs. */
 export type Command = (args: string[]) => (db: Database & { holdPeriodDays: number }, io: Output) => Promise<number>;
 
@@ -80,20 +89,18 @@ export const accountCreate: Command = (args) => {
       accountId: account.id,
       name: "cli",
     });
-    io.out(`account id: ${account.id}`);
-    io.out(`email: ${account.email}`);
-    io.out(`wallet id: ${account.walletId}`);
-    return printToken(io, token);
+    result(
+      io,
+      [`account id: ${account.id}`, `email: ${account.email}`, `wallet id: ${account.walletId}`, tokenText(token)].join("\n"),
+      { accountId: account.id, email: account.email, walletId: account.walletId, token: tokenData(token) },
+    );
+    io.err("The token is shown once; only its hash is stored.");
+    return 0;
   };
 };
 
-function printToken(io: Output, token: IssuedToken): number {
-  io.out(`token id: ${token.id}`);
-  io.out(`token role: ${token.role}`);
-  io.out(`token: ${token.token}`);
-  io.err("The token is shown once; only its hash is stored.");
-  return 0;
-}
+const tokenText = (token: IssuedToken) => `token id: ${token.id}\ntoken role: ${token.role}\ntoken: ${token.token}`;
+const tokenData = (token: IssuedToken) => ({ id: token.id, role: token.role, token: token.token });
 
 export const tokenCreate: Command = (args) => {
   const { values } = parse(args, ["account", "role", "name"]);
@@ -105,7 +112,9 @@ export const tokenCreate: Command = (args) => {
       ...(role ? { role } : {}),
       ...(values.name ? { name: values.name } : {}),
     });
-    return printToken(io, token);
+    result(io, tokenText(token), tokenData(token));
+    io.err("The token is shown once; only its hash is stored.");
+    return 0;
   };
 };
 
@@ -115,7 +124,11 @@ export const tokenRevoke: Command = (args) => {
   const id = positiveInt(positionals[0], "the token id");
   return async (db, io) => {
     const { alreadyRevoked } = await revokeToken(db.prisma, id);
-    io.out(alreadyRevoked ? `token ${id} was already revoked` : `token ${id} revoked`);
+    result(io, alreadyRevoked ? `token ${id} was already revoked` : `token ${id} revoked`, {
+      tokenId: id,
+      revoked: true,
+      alreadyRevoked,
+    });
     return 0;
   };
 };
@@ -124,7 +137,7 @@ export const migrateCommand: Command = (args) => {
   parse(args, []);
   // Opening the database has applied pending migrations already.
   return async (_db, io) => {
-    io.out("migrations: up to date");
+    result(io, "migrations: up to date", { upToDate: true });
     return 0;
   };
 };
@@ -132,9 +145,9 @@ export const migrateCommand: Command = (args) => {
 export const demo: Command = (args) => {
   parse(args, []);
   return async (db, io) => {
-    const { created, tokens } = await loadDemoData(db.prisma);
-    io.out(created ? "Demo data loaded. Tokens:" : "Demo data was already loaded; fresh tokens:");
-    io.out(formatDemoTokens(tokens));
+    const { created, tokens } = await loadDemoData(db.prisma, { onProgress: (message) => io.err(message) });
+    const heading = created ? "Demo data loaded. Tokens:" : "Demo data was already loaded; fresh tokens:";
+    result(io, `${heading}\n${formatDemoTokens(tokens)}`, { created, tokens });
     return 0;
   };
 };
@@ -145,15 +158,23 @@ export const holdRelease: Command = (args) => {
   const accountId = values.account === undefined ? undefined : positiveInt(values.account, "--account");
   return async (db, io) => {
     const holdPeriodDays = days ?? db.holdPeriodDays;
-    const result = await releaseHolds(db.prisma, {
+    if (accountId !== undefined) await getAccount(db.prisma, accountId); // an unknown account fails (exit 1)
+    const released = await releaseHolds(db.prisma, {
       holdPeriodMs: holdPeriodDays * 86_400_000,
       ...(accountId ? { accountId } : {}),
       onProgress: (message) => io.err(message),
     });
-    const amounts = result.released.map((r) => `${r.minor} ${r.currencyCode}`).join(", ");
-    io.out(
-      `released ${result.salesReleased} sale(s) older than ${holdPeriodDays} day(s) in ${result.walletsReleased} wallet(s)` +
+    const amounts = released.released.map((r) => `${r.minor} ${r.currencyCode}`).join(", ");
+    result(
+      io,
+      `released ${released.salesReleased} sale(s) older than ${holdPeriodDays} day(s) in ${released.walletsReleased} wallet(s)` +
         (amounts ? `: ${amounts} (minor units)` : ""),
+      {
+        holdPeriodDays,
+        walletsReleased: released.walletsReleased,
+        salesReleased: released.salesReleased,
+        released: released.released.map((r) => ({ currency: r.currencyCode, amount: r.minor })),
+      },
     );
     return 0;
   };
@@ -162,8 +183,11 @@ export const holdRelease: Command = (args) => {
 export const reconcileCommand: Command = (args) => {
   parse(args, []);
   return async (db, io) => {
-    const report = await reconcile(db.prisma);
-    io.out(formatReconcileReport(report));
+    const report = await reconcile(db.prisma, { onProgress: (message) => io.err(message) });
+    result(io, formatReconcileReport(report), {
+      ok: report.mismatches.length === 0 && report.rollupMismatches.length === 0,
+      ...report,
+    });
     return report.mismatches.length === 0 && report.rollupMismatches.length === 0 ? 0 : 1;
   };
 };

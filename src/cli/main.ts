@@ -1,3 +1,4 @@
+import { pino } from "pino";
 import { openMigratedDatabase } from "../bootstrap.ts";
 import { ConfigError, loadConfig } from "../config.ts";
 import { DataDirLockedError } from "../db/data-dir-lock.ts";
@@ -35,7 +36,9 @@ function findCommand(argv: string[]): { command: Command; rest: string[] } | nul
   return null;
 }
 
-export async function runCli(argv: string[], io: Output, env = process.env): Promise<number> {
+export async function runCli(args: string[], output: Output, env = process.env): Promise<number> {
+  const argv = args.filter((a) => a !== "--json");
+  const io: Output = { ...output, json: argv.length < args.length };
   if (argv.length === 0 || argv[0] === "help" || argv.includes("--help") || argv.includes("-h")) {
     io.out(USAGE);
     return argv.length === 0 ? 2 : 0;
@@ -49,8 +52,8 @@ export async function runCli(argv: string[], io: Output, env = process.env): Pro
   try {
     const run = found.command(found.rest);
     const config = loadConfig(env);
-    // Progress goes to stderr so stdout stays parseable.
-    const logger = createLogger(env.LOG_LEVEL ?? "warn");
+    // Logs and progress go to stderr, so stdout holds only results (parseable with --json).
+    const logger = createLogger(env.LOG_LEVEL ?? "warn", pino.destination({ dest: 2, sync: true }));
     db = await openMigratedDatabase(config, logger);
     return await run(Object.assign(db, { holdPeriodDays: config.holdPeriodDays }), io);
   } catch (err) {

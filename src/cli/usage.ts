@@ -16,8 +16,12 @@ Commands:
                                   against the ledger entries
                                   (exit code 1 and a report on any mismatch)
 
+Options for every command:
+  --json                          print the result as one JSON document (for scripts)
+
+Results go to stdout; logs (LOG_LEVEL, default warn), progress and errors to stderr.
 The database is chosen like the server's: DATABASE_URL, or the embedded one under DATA_DIR.
-Exit codes: 0 success, 1 failure, 2 bad arguments.`;
+Exit codes: 0 success, 1 failure (e.g. an unknown account), 2 bad arguments.`;
 
 export class UsageError extends Error {
   override name = "UsageError";

@@ -149,6 +149,13 @@ describe("the CLI", () => {
   it("demo loads the demo data set once, then only issues fresh tokens; reconcile passes on it", async () => {
     const first = await cli("demo");
     expect(first.code).toBe(0);
+    expect(first.err.split("\n")).toEqual([
+      ...["maya", "jon", "agency", "ava", "leo", "isla", "sales-service"].map(
+        (name, i) => `demo: account ${i + 1}/7 ${name}@demo.example`,
+      ),
+      "demo: writing products, links and ledger history...",
+      "demo: issuing 7 tokens",
+    ]);
     expect(first.out.split("\n")[0]).toBe("Demo data loaded. Tokens:");
     expect(first.out.match(/wgw_\S+/g)).toHaveLength(7);
     const second = await cli("demo");
@@ -227,6 +234,56 @@ describe("the CLI", () => {
     const wallet = await withDb((db) => db.prisma.wallet.findUniqueOrThrow({ where: { accountId } }));
     expect([wallet.available, wallet.hold]).toEqual([4321n, 0n]);
     expect((await cli("hold-release", "--days", "-1")).code).toBe(2);
+    expect(await cli("hold-release", "--account", "999999")).toEqual({
+      code: 1,
+      out: "",
+      err: "wallet-gateway: Account 999999 does not exist",
+    });
+  });
+
+  it("--json prints one JSON document of the result on stdout; progress stays on stderr", async () => {
+    const account = await cli(
+      "--json",
+      "account",
+      "create",
+      "--email",
+      uniqueEmail("json"),
+      "--name",
+      "Json",
+      "--currency",
+      "GBP",
+    );
+    const created = JSON.parse(account.out) as {
+      accountId: number;
+      walletId: number;
+      token: { id: number; role: string; token: string };
+    };
+    expect(created).toEqual({
+      accountId: expect.any(Number),
+      email: expect.stringMatching(/^json/),
+      walletId: expect.any(Number),
+      token: { id: expect.any(Number), role: "OWNER", token: expect.stringMatching(/^wgw_/) },
+    });
+    expect(account.err).toBe("The token is shown once; only its hash is stored.");
+    expect(JSON.parse((await cli("hold-release", "--json", "--days", "0", "--account", String(created.accountId))).out)).toEqual({
+      holdPeriodDays: 0,
+      walletsReleased: 0,
+      salesReleased: 0,
+      released: [],
+    });
+    expect(JSON.parse((await cli("token", "revoke", String(created.token.id), "--json")).out)).toEqual({
+      tokenId: created.token.id,
+      revoked: true,
+      alreadyRevoked: false,
+    });
+    const reconcile = await cli("reconcile", "--json");
+    expect(JSON.parse(reconcile.out)).toEqual({
+      ok: true,
+      walletsChecked: expect.any(Number),
+      mismatches: [],
+      rollupMismatches: [],
+    });
+    expect(reconcile.err).toMatch(/^reconcile: summing the ledger per wallet and bucket\.\.\.\nreconcile: \d+ wallets checked/);
   });
 
   it("works as a real process through the package bin, with exit codes", async () => {
@@ -236,6 +293,14 @@ describe("the CLI", () => {
     );
     expect(await ok.exited).toBe(0);
     expect(ok.stdout()).toMatch(/^account id: \d+$/m);
+    // Logs (here at info) go to stderr: stdout holds only the result.
+    const migrate = runBin(["migrate"], childEnv({ ...fresh.env, LOG_LEVEL: "info" }));
+    expect(await migrate.exited).toBe(0);
+    expect(migrate.stdout()).toBe("migrations: up to date\n");
+    expect(migrate.stderr()).toContain('"msg":"database schema is up to date"');
+    const json = runBin(["migrate", "--json"], childEnv({ ...fresh.env, LOG_LEVEL: "info" }));
+    expect(await json.exited).toBe(0);
+    expect(JSON.parse(json.stdout())).toEqual({ upToDate: true });
     const bad = runBin(["token", "create"], childEnv({ ...fresh.env }));
     expect(await bad.exited).toBe(2);
     expect(bad.stderr()).toContain("wallet-gateway: --account is required");

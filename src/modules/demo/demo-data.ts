@@ -17,14 +17,24 @@ export async function databaseIsEmpty(prisma: PrismaClient): Promise<boolean> {
  * account. Returns a fresh token per account. When it is already loaded, it only issues
  * fresh tokens for the demo accounts.
  */
-export async function loadDemoData(prisma: PrismaClient, now = new Date()): Promise<{ created: boolean; tokens: DemoToken[] }> {
+export async function loadDemoData(
+  prisma: PrismaClient,
+  options: { now?: Date; onProgress?: (message: string) => void } = {},
+): Promise<{ created: boolean; tokens: DemoToken[] }> {
+  const now = options.now ?? new Date();
+  const progress = options.onProgress ?? (() => {});
   const existing = await prisma.account.findMany({ where: { email: { in: DEMO_ACCOUNTS.map((a) => a.email) } } });
   const created = existing.length === 0;
   const ids = new Map<string, number>(existing.map((a) => [a.email, a.id]));
   if (created) {
-    for (const spec of DEMO_ACCOUNTS) ids.set(spec.email, await createDemoAccount(prisma, spec, ids));
+    for (const [i, spec] of DEMO_ACCOUNTS.entries()) {
+      progress(`demo: account ${i + 1}/${DEMO_ACCOUNTS.length} ${spec.email}`);
+      ids.set(spec.email, await createDemoAccount(prisma, spec, ids));
+    }
+    progress("demo: writing products, links and ledger history...");
     await createHistory(prisma, ids, now);
   }
+  progress(`demo: issuing ${DEMO_ACCOUNTS.length} tokens`);
   const tokens: DemoToken[] = [];
   for (const spec of DEMO_ACCOUNTS) {
     const accountId = ids.get(spec.email);

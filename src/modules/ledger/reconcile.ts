@@ -26,7 +26,12 @@ export type ReconcileReport = { walletsChecked: number; mismatches: BucketMismat
  * Proves the ledger invariant: for every wallet and bucket, the bucket equals the sum of
  * that bucket's entries. One aggregate query; returns every mismatch, not just the first.
  */
-export async function reconcile(prisma: PrismaClient, scope: { walletIds?: number[] } = {}): Promise<ReconcileReport> {
+export async function reconcile(
+  prisma: PrismaClient,
+  scope: { walletIds?: number[]; onProgress?: (message: string) => void } = {},
+): Promise<ReconcileReport> {
+  const started = performance.now();
+  scope.onProgress?.("reconcile: summing the ledger per wallet and bucket...");
   const walletFilter = scope.walletIds ? Prisma.sql`WHERE w.id IN (${Prisma.join(scope.walletIds)})` : Prisma.empty;
   const rows = await prisma.$queryRaw<
     {
@@ -69,7 +74,11 @@ export async function reconcile(prisma: PrismaClient, scope: { walletIds?: numbe
       }
     }
   }
-  return { walletsChecked: rows.length, mismatches, rollupMismatches: await rollupMismatches(prisma, scope.walletIds) };
+  const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
+  scope.onProgress?.(`reconcile: ${rows.length} wallets checked (${seconds()} s); checking the daily report rollups...`);
+  const rollups = await rollupMismatches(prisma, scope.walletIds);
+  scope.onProgress?.(`reconcile: done in ${seconds()} s`);
+  return { walletsChecked: rows.length, mismatches, rollupMismatches: rollups };
 }
 
 /** The report rollups must equal the entries they summarise, day by day (one aggregate query). */
