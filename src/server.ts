@@ -1,6 +1,6 @@
 import http from "node:http";
 import { createApp } from "./app.ts";
-import { formatDemoTokens, maybeLoadDemoData, openMigratedDatabase } from "./bootstrap.ts";
+import { DatabaseConnectError, formatDemoTokens, maybeLoadDemoData, openMigratedDatabase, tokenHint } from "./bootstrap.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { DataDirLockedError } from "./db/data-dir-lock.ts";
 import { MigrationError } from "./db/migrate.ts";
@@ -34,6 +34,8 @@ async function main(): Promise<void> {
   if (demoTokens) {
     banner.push('Demo data loaded. Paste a token into GraphiQL\'s headers as {"Authorization": "Bearer <token>"}:');
     banner.push(formatDemoTokens(demoTokens), "These tokens are shown once; `npm run cli -- demo` issues fresh ones.\n");
+  } else {
+    banner.push(`${await tokenHint(db)}\n`);
   }
   process.stdout.write(`${banner.join("\n")}\n`);
 
@@ -60,7 +62,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof DataDirLockedError || err instanceof MigrationError) {
+  if (
+    err instanceof ConfigError ||
+    err instanceof DataDirLockedError ||
+    err instanceof MigrationError ||
+    err instanceof DatabaseConnectError
+  ) {
     process.stderr.write(`wallet-gateway: ${err.message}\n`);
   } else {
     process.stderr.write(`wallet-gateway: failed to start: ${(err as Error)?.stack ?? String(err)}\n`);

@@ -1,5 +1,5 @@
 import { pino } from "pino";
-import { openMigratedDatabase } from "../bootstrap.ts";
+import { DatabaseConnectError, openMigratedDatabase } from "../bootstrap.ts";
 import { ConfigError, loadConfig } from "../config.ts";
 import { DataDirLockedError } from "../db/data-dir-lock.ts";
 import { MigrationError } from "../db/migrate.ts";
@@ -69,7 +69,8 @@ export async function runCli(args: string[], output: Output, env = process.env):
       err instanceof DomainError ||
       err instanceof ConfigError ||
       err instanceof DataDirLockedError ||
-      err instanceof MigrationError
+      err instanceof MigrationError ||
+      err instanceof DatabaseConnectError
     ) {
       io.err(`wallet-gateway: ${err.message}`);
       return 1;

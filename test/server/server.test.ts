@@ -95,12 +95,24 @@ describe("the server process (npm start) on a real socket", () => {
     cleanup.push(() => void server.child.kill("SIGKILL"));
     const [, base] = await waitFor(server, UP);
     expect(server.stdout()).not.toContain("Demo data loaded");
+    expect(server.stdout()).toContain(
+      "The database has no accounts yet. Load the demo data set and get tokens with `npm run cli -- demo`",
+    );
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
     server.child.kill("SIGTERM");
     expect(await server.exited).toBe(0);
     const db = await fresh.open();
     expect(await db.prisma.account.count()).toBe(0);
     await db.close();
+  });
+
+  it("a DATABASE_URL it cannot use fails the start with one line naming the server (password hidden), no stack", async () => {
+    const server = runServer(childEnv({ DATABASE_URL: "postgres://nobody:s3cret@127.0.0.1:1/none", PORT: "0" }));
+    expect(await server.exited).toBe(1);
+    expect(server.stderr()).toBe(
+      "wallet-gateway: cannot use PostgreSQL at postgres://nobody:***@127.0.0.1:1/none: connect ECONNREFUSED 127.0.0.1:1. " +
+        "Check DATABASE_URL, that the server runs, and that the role and database exist (README, PostgreSQL).\n",
+    );
   });
 
   it("refuses to start on invalid configuration, naming every bad variable", async () => {
