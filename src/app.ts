@@ -3,6 +3,7 @@ import type { Config } from "./config.ts";
 import type { Database } from "./db/database.ts";
 import type { GraphQLContext } from "./graphql/context.ts";
 import { createLoaders } from "./graphql/loaders.ts";
+import { GRAPHIQL_OPTIONS, renderOfflineGraphiQL } from "./graphiql.ts";
 import { logMaskedErrors } from "./graphql/error-log.ts";
 import { maskError } from "./graphql/mask-error.ts";
 import { schema } from "./graphql/schema.ts";
@@ -46,7 +47,8 @@ export function createApp({ db, logger, config = {} }: AppDeps) {
     graphqlEndpoint: "/graphql",
     healthCheckEndpoint: "/healthz",
     landingPage: false,
-    graphiql: { title: "Wallet gateway" },
+    graphiql: GRAPHIQL_OPTIONS,
+    renderGraphiQL: renderOfflineGraphiQL,
     // Never leak internal messages, whatever NODE_ENV says; contention and outages answer 409/503.
     maskedErrors: { isDev: false, maskError },
     // Browsers may call only from the configured origins; tokens travel in headers, never cookies.
