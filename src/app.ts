@@ -10,10 +10,12 @@ import { schema } from "./graphql/schema.ts";
 import { DEFAULT_LIMITS, type LimitsConfig } from "./limits/limits-config.ts";
 import { createRateLimits } from "./limits/rate-limits.ts";
 import type { Logger } from "./logger.ts";
+import { type AppMetrics, createAppMetrics, DEFAULT_METRICS } from "./metrics/app-metrics.ts";
 import { useClientAddress } from "./plugins/client-address.ts";
 import { useEdgeHygiene } from "./plugins/use-edge-hygiene.ts";
 import { useGraphQLLimits } from "./plugins/use-graphql-limits.ts";
 import { useInputHygiene } from "./plugins/use-input-hygiene.ts";
+import { useMetricsEndpoint } from "./plugins/use-metrics-endpoint.ts";
 import { useRateLimit } from "./plugins/use-rate-limit.ts";
 import { useRequestLog } from "./plugins/use-request-log.ts";
 import { useViewer } from "./plugins/use-viewer.ts";
@@ -24,15 +26,17 @@ import { restRoutes } from "./rest/routes/index.ts";
 export type AppDeps = {
   db: Database;
   logger: Logger;
-  config?: Partial<Pick<Config, "holdPeriodDays" | "appLinkBase">> & { limits?: LimitsConfig };
+  config?: Partial<Pick<Config, "holdPeriodDays" | "appLinkBase" | "metrics">> & { limits?: LimitsConfig };
+  /** Made here unless the caller serves them elsewhere too (the separate metrics port). */
+  metrics?: AppMetrics;
 };
 
 /**
  * The whole HTTP surface as one fetch handler (also a Node request listener):
- * /graphql (GraphiQL in a browser), /healthz, /readyz, and the legacy REST paths under /api. Tests call `app.fetch` directly
+ * /graphql (GraphiQL in a browser), /healthz, /readyz, /metrics, and the legacy REST paths under /api. Tests call `app.fetch` directly
  * or mount it on a real socket.
  */
-export function createApp({ db, logger, config = {} }: AppDeps) {
+export function createApp({ db, logger, config = {}, metrics = createAppMetrics(db, restRoutes) }: AppDeps) {
   const holdPeriodDays = config.holdPeriodDays ?? 7;
   const appLinkBase = config.appLinkBase ?? "https://fangate.info";
   const limits = config.limits ?? DEFAULT_LIMITS;
@@ -82,7 +86,9 @@ export function createApp({ db, logger, config = {} }: AppDeps) {
       // hook, the client-address record included, must see the replacement.
       useEdgeHygiene({ bodyLimitBytes: limits.bodyLimitBytes }),
       clientAddress.plugin,
-      useRequestLog({ logger }),
+      useRequestLog({ logger, metrics }),
+      useMetricsEndpoint({ metrics, config: config.metrics ?? DEFAULT_METRICS }),
+      metrics.graphqlPlugin(),
       useReadinessCheck({
         endpoint: "/readyz",
         check: async () => {

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { DEFAULT_LIMITS, type LimitsConfig } from "./limits/limits-config.ts";
+import type { MetricsConfig } from "./metrics/app-metrics.ts";
 import { DEFAULT_MONEY_LIMITS, type MoneyLimits } from "./modules/money-limits.ts";
 
 const boolish = z
@@ -63,6 +64,8 @@ const ConfigSchema = z.object({
         .filter(Boolean),
     )
     .pipe(z.array(z.url({ protocol: /^https?$/ }))),
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
 });
 
 export type Config = {
@@ -94,6 +97,8 @@ export type Config = {
   holdPeriodDays: number;
   /** Invitation links are `<appLinkBase>/applink/<uuid>`. */
   appLinkBase: string;
+  /** Who may scrape /metrics, and where it is served. */
+  metrics: MetricsConfig;
 };
 
 export class ConfigError extends Error {
@@ -159,5 +164,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       trustProxy: e.TRUST_PROXY === "true",
       corsOrigins: e.CORS_ORIGINS,
     },
+    metrics: { token: e.METRICS_TOKEN ?? null, port: e.METRICS_PORT ?? null },
   };
 }

@@ -5,8 +5,11 @@ import { ConfigError, loadConfig } from "./config.ts";
 import { DataDirLockedError } from "./db/data-dir-lock.ts";
 import { MigrationError } from "./db/migrate.ts";
 import { createLogger } from "./logger.ts";
+import { createAppMetrics } from "./metrics/app-metrics.ts";
+import { createMetricsServer } from "./metrics/metrics-server.ts";
 import { configureMoneyLimits } from "./modules/money-limits.ts";
 import { walletLanes } from "./modules/wallet/wallet-lanes.ts";
+import { restRoutes } from "./rest/routes/index.ts";
 
 /** The process entry point: config, database, HTTP server, graceful shutdown. */
 async function main(): Promise<void> {
@@ -17,12 +20,15 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const db = await openMigratedDatabase(config, logger);
   const demoTokens = await maybeLoadDemoData(db, config);
-  const app = createApp({ db, logger, config });
+  const metrics = createAppMetrics(db, restRoutes);
+  const app = createApp({ db, logger, config, metrics });
   const server = http.createServer(app);
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(config.port, config.host, resolve);
-  });
+  await listen(server, config.port, config.host);
+  const metricsServer = config.metrics.port === null ? null : createMetricsServer(metrics, config.metrics);
+  if (metricsServer) {
+    await listen(metricsServer, config.metrics.port!, config.host);
+    logger.info({ port: config.metrics.port }, "metrics served on their own port");
+  }
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   const url = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${port}`;
@@ -49,6 +55,7 @@ async function main(): Promise<void> {
       server.closeAllConnections();
     }, config.shutdownTimeoutMs);
     force.unref();
+    metricsServer?.close();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();
@@ -59,6 +66,13 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+function listen(server: http.Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, resolve);
+  });
 }
 
 main().catch((err: unknown) => {

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type pg from "pg";
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 import type { LimitsConfig, Window } from "./limits-config.ts";
+import { rateLimitRejections } from "../metrics/domain-metrics.ts";
 
 export type Tier = "read" | "write" | "service";
 
@@ -74,6 +75,7 @@ export function createRateLimits(config: LimitsConfig["rate"], store: { pgPool: 
       const over = m.over ? { window: minute, r: m, per: "minute" } : h.over ? { window: hour, r: h, per: "hour" } : null;
       if (over) {
         const retry = seconds(over.r.res.msBeforeNext);
+        rateLimitRejections.inc({ limit: tier });
         throw new RateLimitedError(`Rate limit exceeded: ${over.window.points} ${tier} requests per ${over.per}.`, retry, {
           tier,
           limit: over.window.points,
@@ -98,9 +100,11 @@ export function createRateLimits(config: LimitsConfig["rate"], store: { pgPool: 
         loginFailuresByAddress.get(addressKey(address)),
       ]);
       if (byEmail && byEmail.consumedPoints > loginFailures.points) {
+        rateLimitRejections.inc({ limit: "login_email" });
         throw new RateLimitedError("Too many failed logins for this account: try again later.", seconds(byEmail.msBeforeNext));
       }
       if (byAddress && byAddress.consumedPoints >= loginFailuresByAddress.points) {
+        rateLimitRejections.inc({ limit: "login_address" });
         throw new RateLimitedError("Too many failed logins from this address: try again later.", seconds(byAddress.msBeforeNext));
       }
     },
@@ -127,8 +131,10 @@ export function createRateLimits(config: LimitsConfig["rate"], store: { pgPool: 
     async registration(address: string | null): Promise<void> {
       if (!config.enabled) return;
       const r = await settle(registrations.consume(addressKey(address)));
-      if (r.over)
+      if (r.over) {
+        rateLimitRejections.inc({ limit: "registration" });
         throw new RateLimitedError("Too many registrations from this address: try again later.", seconds(r.res.msBeforeNext));
+      }
     },
 
     /** Before looking a token up: an address that presented too many bad tokens waits. */
@@ -136,6 +142,7 @@ export function createRateLimits(config: LimitsConfig["rate"], store: { pgPool: 
       if (!config.enabled) return;
       const r = await badTokens.get(addressKey(address));
       if (r && r.consumedPoints >= badTokens.points) {
+        rateLimitRejections.inc({ limit: "bad_token" });
         throw new RateLimitedError("Too many invalid API tokens from this address: try again later.", seconds(r.msBeforeNext));
       }
     },

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Plugin } from "graphql-yoga";
 import type { Logger } from "../logger.ts";
+import type { AppMetrics } from "../metrics/app-metrics.ts";
 import { internalRequestOf } from "../rest/run-operation.ts";
 import { currentRequestId, requestContext } from "../request-context.ts";
 
@@ -12,7 +13,13 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
  * context), the response echoes it, and one JSON line per request is logged. The REST layer's
  * inner GraphQL request carries the outer id and adds no line of its own.
  */
-export function useRequestLog({ logger }: { logger: Logger }): Plugin<{ requestId: string; logger: Logger }> {
+export function useRequestLog({
+  logger,
+  metrics,
+}: {
+  logger: Logger;
+  metrics?: Pick<AppMetrics, "observeRequest">;
+}): Plugin<{ requestId: string; logger: Logger }> {
   return {
     instrumentation: {
       request: ({ request }, wrapped) =>
@@ -25,12 +32,14 @@ export function useRequestLog({ logger }: { logger: Logger }): Plugin<{ requestI
       const started = requestContext.getStore();
       response.headers.set("x-request-id", started?.requestId ?? requestIdOf(request));
       if (internalRequestOf(request)) return;
+      const ms = started ? performance.now() - started.startedAt : undefined;
+      if (ms !== undefined) metrics?.observeRequest(request, response.status, ms / 1000);
       logger.info(
         {
           method: request.method,
           path: new URL(request.url).pathname,
           status: response.status,
-          ...(started ? { ms: Math.round((performance.now() - started.startedAt) * 10) / 10 } : {}),
+          ...(ms !== undefined ? { ms: Math.round(ms * 10) / 10 } : {}),
         },
         "request",
       );

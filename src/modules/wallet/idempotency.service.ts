@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
+import { idempotencyReplays } from "../../metrics/domain-metrics.ts";
 import { walletLanes } from "./wallet-lanes.ts";
 import {
   AmountLimitError,
@@ -57,7 +58,10 @@ async function runOnce<T extends Json>(
     throw ValidationError.field("idempotencyKey", `must be at most ${MAX_KEY_LENGTH} characters`);
   const requestHash = createHash("sha256").update(stableJson(scope.input)).digest("hex");
   const claim = await claimKey(prisma, scope, requestHash);
-  if ("replay" in claim) return replay(claim.replay) as T;
+  if ("replay" in claim) {
+    idempotencyReplays.inc({ operation: scope.operation });
+    return replay(claim.replay) as T;
+  }
   try {
     return await prisma.$transaction(async (tx) => {
       const result = await work(tx);

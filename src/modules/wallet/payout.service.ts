@@ -3,6 +3,7 @@ import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { parseInput } from "../accounts/account.service.ts";
 import { ConflictError, NoAvailableFundsError, NotFoundError } from "../errors.ts";
 import { type EntryLine, lockWallet, postMovement } from "../ledger/ledger.service.ts";
+import { cashouts, countOutcome, payoutSettlements } from "../../metrics/domain-metrics.ts";
 import { idempotent } from "./idempotency.service.ts";
 import { walletOfAccount } from "./wallet-lookup.ts";
 
@@ -18,14 +19,16 @@ export async function requestCashout(
   idempotencyKey?: string | null,
 ): Promise<PayoutResult> {
   const scope = { accountId, operation: "requestCashout", key: idempotencyKey, input: {}, walletOf: accountId };
-  return idempotent(prisma, scope, async (tx) => {
-    const wallet = await walletOfAccount(tx, accountId);
-    const { available } = (await lockWallet(tx, wallet.id)).balances;
-    if (available <= 0n) throw new NoAvailableFundsError();
-    const payout = await tx.payout.create({ data: { walletId: wallet.id, currencyId: wallet.currencyId, amount: available } });
-    await postMovement(tx, { walletId: wallet.id, lines: cashoutLines(available, payout.id) });
-    return { payoutId: payout.id };
-  });
+  return countOutcome(cashouts, () =>
+    idempotent(prisma, scope, async (tx) => {
+      const wallet = await walletOfAccount(tx, accountId);
+      const { available } = (await lockWallet(tx, wallet.id)).balances;
+      if (available <= 0n) throw new NoAvailableFundsError();
+      const payout = await tx.payout.create({ data: { walletId: wallet.id, currencyId: wallet.currencyId, amount: available } });
+      await postMovement(tx, { walletId: wallet.id, lines: cashoutLines(available, payout.id) });
+      return { payoutId: payout.id };
+    }),
+  );
 }
 
 const SettleInput = z.object({
@@ -44,29 +47,31 @@ export type SettleInput = z.input<typeof SettleInput>;
 export async function settlePayout(prisma: PrismaClient, callerId: number, raw: SettleInput): Promise<PayoutResult> {
   const input = parseInput(SettleInput, raw);
   const key = input.externalId ?? `payout:${input.payoutId}:${input.status}`;
-  return idempotent(prisma, { accountId: callerId, operation: "settlePayout", key, input }, async (tx) => {
-    const found = await tx.payout.findUnique({ where: { id: input.payoutId } });
-    if (!found) throw new NotFoundError(`Payout ${input.payoutId} does not exist`);
-    await lockWallet(tx, found.walletId);
-    const payout = await tx.payout.findUniqueOrThrow({ where: { id: input.payoutId } }); // re-read under the lock
-    if (payout.status === input.status) return { payoutId: payout.id };
-    if (payout.status !== "REQUESTED") throw new ConflictError(`Payout ${payout.id} is already ${payout.status}`);
-    const lines =
-      input.status === "PAID"
-        ? paidLines(payout.amount, payout.id)
-        : failedLines(payout.amount, payout.id, input.failureCode ?? "payout_failed");
-    await postMovement(tx, { walletId: payout.walletId, lines });
-    await tx.payout.update({
-      where: { id: payout.id },
-      data: {
-        status: input.status,
-        settledAt: new Date(),
-        failureCode: input.status === "FAILED" ? (input.failureCode ?? "payout_failed") : null,
-        externalId: input.externalId ?? null,
-      },
+  const settle = () =>
+    idempotent(prisma, { accountId: callerId, operation: "settlePayout", key, input }, async (tx) => {
+      const found = await tx.payout.findUnique({ where: { id: input.payoutId } });
+      if (!found) throw new NotFoundError(`Payout ${input.payoutId} does not exist`);
+      await lockWallet(tx, found.walletId);
+      const payout = await tx.payout.findUniqueOrThrow({ where: { id: input.payoutId } }); // re-read under the lock
+      if (payout.status === input.status) return { payoutId: payout.id };
+      if (payout.status !== "REQUESTED") throw new ConflictError(`Payout ${payout.id} is already ${payout.status}`);
+      const lines =
+        input.status === "PAID"
+          ? paidLines(payout.amount, payout.id)
+          : failedLines(payout.amount, payout.id, input.failureCode ?? "payout_failed");
+      await postMovement(tx, { walletId: payout.walletId, lines });
+      await tx.payout.update({
+        where: { id: payout.id },
+        data: {
+          status: input.status,
+          settledAt: new Date(),
+          failureCode: input.status === "FAILED" ? (input.failureCode ?? "payout_failed") : null,
+          externalId: input.externalId ?? null,
+        },
+      });
+      return { payoutId: payout.id };
     });
-    return { payoutId: payout.id };
-  });
+  return countOutcome(payoutSettlements, settle, () => input.status.toLowerCase());
 }
 
 /** available -> pending; only the available leg is shown to the creator. */
