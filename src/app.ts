@@ -11,6 +11,7 @@ import { DEFAULT_LIMITS, type LimitsConfig } from "./limits/limits-config.ts";
 import { createRateLimits } from "./limits/rate-limits.ts";
 import type { Logger } from "./logger.ts";
 import { type AppMetrics, createAppMetrics, DEFAULT_METRICS } from "./metrics/app-metrics.ts";
+import { useApiDocs } from "./plugins/use-api-docs.ts";
 import { useClientAddress } from "./plugins/client-address.ts";
 import { useEdgeHygiene } from "./plugins/use-edge-hygiene.ts";
 import { useGraphQLLimits } from "./plugins/use-graphql-limits.ts";
@@ -88,6 +89,7 @@ export function createApp({ db, logger, config = {}, metrics = createAppMetrics(
       clientAddress.plugin,
       useRequestLog({ logger, metrics }),
       useMetricsEndpoint({ metrics, config: config.metrics ?? DEFAULT_METRICS }),
+      useApiDocs({ routes: restRoutes }),
       metrics.graphqlPlugin(),
       useReadinessCheck({
         endpoint: "/readyz",

@@ -12,6 +12,24 @@ export class RouteParamError extends Error {
 
 import type { Surface } from "./surfaces.ts";
 
+type Schema = Record<string, unknown>;
+
+/** What the OpenAPI document (openapi.ts) says of a route; the error answers come from its surface. */
+export type RouteDoc = {
+  summary: string;
+  description?: string;
+  /** Query-string parameters. */
+  query?: Record<string, { description: string; schema: Schema }>;
+  /** Request headers besides the credentials. */
+  headers?: Record<string, { description: string; schema: Schema }>;
+  /** The JSON body's schema. */
+  body?: Schema;
+  /** The 200 body (for legacy paths: the `data` inside the envelope). */
+  response: Schema;
+  /** Anyone may call it (no credentials). */
+  public?: boolean;
+};
+
 /**
  * A REST path as data: which GraphQL operation it runs, with which variables, and how the
  * result becomes the legacy body. The runner (router.ts) is written once.
@@ -25,6 +43,7 @@ export type Route<T = unknown, V extends Record<string, unknown> = Record<string
   /** `params` holds the path's `:name` segments. */
   variables: (request: Request, url: URL, params: Record<string, string>) => V | Promise<V>;
   respond: (data: T, variables: V) => Response;
+  doc: RouteDoc;
 };
 
 export const route = <T, V extends Record<string, unknown>>(r: Route<T, V>): Route => r as unknown as Route;

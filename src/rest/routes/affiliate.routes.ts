@@ -2,6 +2,7 @@ import { AffiliateInvitationDocument, AffiliateInvitedDocument } from "../../gen
 import { feeBpsFromPercentage, percentageFromBps } from "../../modules/affiliate/fee.ts";
 import { ValidationError } from "../../modules/errors.ts";
 import { legacyError, legacyOk } from "../legacy-envelope.ts";
+import { legacyOkSchema, ref } from "../openapi-schemas.ts";
 import { type Route, RouteParamError, route } from "../route.ts";
 
 /** ?fee_percentage= -> basis points (0..10 %, at most two decimals); absent -> the default fee. */
@@ -24,6 +25,16 @@ export const affiliateRoutes: Route[] = [
     method: "GET",
     path: "/api/affiliate/invitation",
     surface: "legacy",
+    doc: {
+      summary: "The invitation link for a fee (created on first use)",
+      query: {
+        fee_percentage: {
+          description: "The referrer's fee in percent (0 to 10, two decimals at most); default: the configured fee.",
+          schema: { type: "number", minimum: 0, maximum: 10 },
+        },
+      },
+      response: legacyOkSchema({ type: "string", format: "uri" }),
+    },
     operation: AffiliateInvitationDocument,
     variables: feeVariables,
     respond: ({ createInvitation: r }) =>
@@ -33,6 +44,16 @@ export const affiliateRoutes: Route[] = [
     method: "GET",
     path: "/api/affiliate/invitation/code",
     surface: "legacy",
+    doc: {
+      summary: "The invitation code for a fee (created on first use)",
+      query: {
+        fee_percentage: {
+          description: "The referrer's fee in percent (0 to 10, two decimals at most); default: the configured fee.",
+          schema: { type: "number", minimum: 0, maximum: 10 },
+        },
+      },
+      response: legacyOkSchema({ type: "object", required: ["code"], properties: { code: { type: "string" } } }),
+    },
     operation: AffiliateInvitationDocument,
     variables: feeVariables,
     respond: ({ createInvitation: r }) =>
@@ -42,6 +63,10 @@ export const affiliateRoutes: Route[] = [
     method: "GET",
     path: "/api/affiliate/invited",
     surface: "legacy",
+    doc: {
+      summary: "Creators who registered with the caller's invitations",
+      response: legacyOkSchema({ type: "array", items: ref("InvitedCreator") }),
+    },
     operation: AffiliateInvitedDocument,
     variables: () => ({}),
     respond: ({ viewer: { affiliate } }) =>

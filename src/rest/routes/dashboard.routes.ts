@@ -6,6 +6,7 @@ import {
 } from "../../generated/graphql.ts";
 import { jsonBody } from "../body.ts";
 import { legacyError, legacyOk } from "../legacy-envelope.ts";
+import { legacyOkSchema, ref } from "../openapi-schemas.ts";
 import { type Route, RouteParamError, route } from "../route.ts";
 
 const balance = (b: WalletBalanceFieldsFragment) => ({
@@ -55,6 +56,7 @@ export const dashboardRoutes: Route[] = [
     method: "GET",
     path: "/api/dashboard/summary",
     surface: "legacy",
+    doc: { summary: "The caller's KPIs and balances", response: legacyOkSchema(ref("DashboardSummary")) },
     operation: DashboardSummaryDocument,
     variables: () => ({}),
     respond: ({ viewer }) => legacyOk(summaryBody(viewer.dashboard)),
@@ -63,6 +65,20 @@ export const dashboardRoutes: Route[] = [
     method: "POST",
     path: "/api/dashboard/summary/aggregate",
     surface: "legacy",
+    doc: {
+      summary: "KPIs merged across a master and its linked children (anyone else: only itself)",
+      body: {
+        type: "object",
+        properties: {
+          additional_tokens: {
+            type: "array",
+            items: { type: "string" },
+            description: "Ignored (aggregation follows persisted links); a child account that sends them gets 403.",
+          },
+        },
+      },
+      response: legacyOkSchema(ref("DashboardSummary")),
+    },
     operation: DashboardAggregateDocument,
     variables: async (req) => {
       const tokens = (await jsonBody(req)).additional_tokens;

@@ -7,6 +7,7 @@ import {
 import { accountGroupBody } from "../account-group-body.ts";
 import { jsonBody, stringField, validationMessage } from "../body.ts";
 import { legacyError, legacyOk } from "../legacy-envelope.ts";
+import { legacyOkSchema, ref } from "../openapi-schemas.ts";
 import { type Route, RouteParamError, route } from "../route.ts";
 import { sessionBody } from "./session.routes.ts";
 
@@ -31,6 +32,7 @@ export const linkedAccountRoutes: Route[] = [
     method: "GET",
     path: PATH,
     surface: "legacy",
+    doc: { summary: "The caller's account group", response: legacyOkSchema(ref("AccountGroup")) },
     operation: LinkedAccountsDocument,
     variables: () => ({}),
     respond: ({ viewer }) => legacyOk(accountGroupBody(viewer.accountGroup)),
@@ -39,6 +41,14 @@ export const linkedAccountRoutes: Route[] = [
     method: "POST",
     path: PATH,
     surface: "legacy",
+    doc: {
+      summary: "Link a child account (proof of control: its email and password, or an OWNER/ADMIN token of it)",
+      body: {
+        type: "object",
+        properties: { email: { type: "string" }, password: { type: "string" }, token: { type: "string" } },
+      },
+      response: legacyOkSchema(ref("AccountGroup")),
+    },
     operation: LinkAccountDocument,
     variables: async (req) => {
       const body = await jsonBody(req);
@@ -57,6 +67,7 @@ export const linkedAccountRoutes: Route[] = [
     method: "DELETE",
     path: `${PATH}/:childId`,
     surface: "legacy",
+    doc: { summary: "Unlink a child account (the master only)", response: legacyOkSchema(ref("AccountGroup")) },
     operation: UnlinkAccountDocument,
     variables: (_req, _url, params) => childId(params),
     respond: ({ unlinkAccount: r }) =>
@@ -66,6 +77,7 @@ export const linkedAccountRoutes: Route[] = [
     method: "POST",
     path: `${PATH}/:childId/session`,
     surface: "legacy",
+    doc: { summary: "A token to act as a linked child (the master only)", response: legacyOkSchema(ref("Session")) },
     operation: ChildSessionDocument,
     variables: (_req, _url, params) => childId(params),
     respond: ({ createChildSession: r }) =>

@@ -9,6 +9,7 @@ import { ValidationError } from "../../modules/errors.ts";
 import { jsonBody, stringField, validationMessage } from "../body.ts";
 import { accountGroupBody } from "../account-group-body.ts";
 import { legacyError, legacyOk } from "../legacy-envelope.ts";
+import { legacyOkSchema, ref } from "../openapi-schemas.ts";
 import { type Route, RouteParamError, route } from "../route.ts";
 
 /** What the legacy apps get after register and login: token, user, account_group. */
@@ -87,6 +88,24 @@ export const sessionRoutes: Route[] = [
     method: "POST",
     path: "/api/register",
     surface: "legacy",
+    doc: {
+      summary: "Create an account and its wallet; answers a session",
+      public: true,
+      body: {
+        type: "object",
+        required: ["email", "password", "display_name", "currency"],
+        properties: {
+          email: { type: "string", format: "email" },
+          password: { type: "string", minLength: 8 },
+          display_name: { type: "string", description: "Also accepted as `name`." },
+          currency: { type: "string", description: "ISO 4217 code; also accepted as `currency_code`." },
+          invite_code: { type: "string", description: "An affiliate invitation code." },
+          fee_percentage: { type: "number", description: "Without invite_code: the fee of the caller's own invitations." },
+          master_id: { type: "integer", description: "Register as a child of this master (not with invite_code)." },
+        },
+      },
+      response: legacyOkSchema(ref("Session")),
+    },
     operation: LegacyRegisterDocument,
     variables: registerVariables,
     respond: ({ register }) =>
@@ -96,6 +115,16 @@ export const sessionRoutes: Route[] = [
     method: "POST",
     path: "/api/login",
     surface: "legacy",
+    doc: {
+      summary: "Log in with email and password; answers a session",
+      public: true,
+      body: {
+        type: "object",
+        required: ["email", "password"],
+        properties: { email: { type: "string" }, password: { type: "string" } },
+      },
+      response: legacyOkSchema(ref("Session")),
+    },
     operation: LegacyLoginDocument,
     variables: async (req) => ({ input: credentials(await jsonBody(req)) }),
     respond: ({ login }) =>
@@ -105,6 +134,21 @@ export const sessionRoutes: Route[] = [
     method: "POST",
     path: "/api/login/batch",
     surface: "legacy",
+    doc: {
+      summary: "Log in to several accounts at once (one row per account)",
+      public: true,
+      body: {
+        type: "object",
+        required: ["accounts"],
+        properties: {
+          accounts: {
+            type: "array",
+            items: { type: "object", properties: { email: { type: "string" }, password: { type: "string" } } },
+          },
+        },
+      },
+      response: legacyOkSchema(ref("BatchLogin")),
+    },
     operation: LegacyLoginBatchDocument,
     variables: async (req) => {
       const accounts = (await jsonBody(req)).accounts;

@@ -2,6 +2,7 @@ import { type StatsTransactionsQuery, StatsTransactionsDocument } from "../../ge
 import { unixSeconds } from "../formatting.ts";
 import { json } from "../legacy-envelope.ts";
 import { intParam } from "../query-params.ts";
+import { ref } from "../openapi-schemas.ts";
 import { type Route, RouteParamError, route } from "../route.ts";
 import { statsError } from "../surfaces.ts";
 
@@ -137,6 +138,22 @@ export const statsRoutes: Route[] = [
     method: "GET",
     path: "/api/stats/transactions",
     surface: "stats",
+    doc: {
+      summary: "The organisation transaction report: a page of rows and sums over the whole filtered set (Stats API)",
+      query: {
+        page: { description: "Page number (from 1).", schema: { type: "integer", minimum: 1, default: 1 } },
+        per_page: { description: "Rows per page.", schema: { type: "integer", minimum: 1, maximum: 100, default: 10 } },
+        child_organization_id: { description: "Only this linked child's rows.", schema: { type: "integer", minimum: 1 } },
+        start_date: { description: "First day (UTC), inclusive.", schema: { type: "string", format: "date" } },
+        end_date: { description: "Last day (UTC), inclusive.", schema: { type: "string", format: "date" } },
+        transaction_type: {
+          description: "Only one category.",
+          schema: { type: "string", enum: [...TYPES] },
+        },
+        search: { description: "Creator name contains (any case).", schema: { type: "string", maxLength: 100 } },
+      },
+      response: ref("StatsReport"),
+    },
     operation: StatsTransactionsDocument,
     variables,
     respond: ({ transactionReport: r }) => {

@@ -2,6 +2,7 @@ import { StudioTransactionsDocument, type StudioTransactionsQuery } from "../../
 import { isoWithOffset, unitsFromMinor, unixSeconds } from "../formatting.ts";
 import { json } from "../legacy-envelope.ts";
 import { intParam } from "../query-params.ts";
+import { ref } from "../openapi-schemas.ts";
 import { type Route, RouteParamError, route } from "../route.ts";
 import { studioError, VALIDATION_MESSAGE } from "../studio-envelope.ts";
 
@@ -90,6 +91,21 @@ export const studioRoutes: Route[] = [
     method: "GET",
     path: "/api/external/v1/account/wallet/transactions",
     surface: "studio",
+    doc: {
+      summary: "The available balance's ledger, cursor-paginated (Studio API)",
+      query: {
+        limit: { description: "Entries per page.", schema: { type: "integer", minimum: 1, maximum: 100, default: 50 } },
+        sort: {
+          description: "Order by date.",
+          schema: { type: "string", enum: ["date_desc", "date_asc"], default: "date_desc" },
+        },
+        after: { description: "The next_cursor of the previous page.", schema: { type: "string" } },
+        transaction_id: { description: "Only this entry.", schema: { type: "string", format: "uuid" } },
+        from: { description: "First day (UTC), inclusive.", schema: { type: "string", format: "date" } },
+        to: { description: "Last day (UTC), inclusive.", schema: { type: "string", format: "date" } },
+      },
+      response: ref("StudioTransactions"),
+    },
     operation: StudioTransactionsDocument,
     variables,
     respond: (data, vars) => respond(data, vars.first),

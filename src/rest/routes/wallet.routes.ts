@@ -3,6 +3,7 @@ import { MAX_KEY_LENGTH } from "../../modules/wallet/idempotency.service.ts";
 import { legacyTimestamp, legacyType } from "../formatting.ts";
 import { legacyError, legacyOk } from "../legacy-envelope.ts";
 import { intParam } from "../query-params.ts";
+import { legacyOkSchema, ref } from "../openapi-schemas.ts";
 import { type Route, RouteParamError, route } from "../route.ts";
 
 const DEFAULT_PER_PAGE = 15;
@@ -46,6 +47,14 @@ const affiliateView = (path: string) =>
     method: "GET",
     path,
     surface: "legacy",
+    doc: {
+      summary: "Referral revenue and a page of affiliate earnings",
+      query: {
+        page: { description: "Page number (from 1).", schema: { type: "integer", minimum: 1, default: 1 } },
+        limit: { description: "Transactions per page.", schema: { type: "integer", minimum: 1, maximum: 100, default: 15 } },
+      },
+      response: legacyOkSchema(ref("LegacyAffiliateWallet")),
+    },
     operation: LegacyWalletDocument,
     variables: (_req, url) => ({ ...pageVariables(url), types: ["AFFILIATE_EARNING" as const] }),
     respond: ({ viewer: { wallet } }) =>
@@ -57,6 +66,14 @@ export const walletRoutes: Route[] = [
     method: "GET",
     path: "/api/wallet",
     surface: "legacy",
+    doc: {
+      summary: "Balances and a page of the wallet's transactions",
+      query: {
+        page: { description: "Page number (from 1).", schema: { type: "integer", minimum: 1, default: 1 } },
+        limit: { description: "Transactions per page.", schema: { type: "integer", minimum: 1, maximum: 100, default: 15 } },
+      },
+      response: legacyOkSchema(ref("LegacyWallet")),
+    },
     operation: LegacyWalletDocument,
     variables: (_req, url) => ({ ...pageVariables(url), types: null }),
     respond: ({ viewer: { wallet } }) =>
@@ -78,6 +95,16 @@ export const walletRoutes: Route[] = [
     method: "POST",
     path: "/api/wallet/cashout",
     surface: "legacy",
+    doc: {
+      summary: "Cash out everything available (the amount is always the whole available balance)",
+      headers: {
+        "Idempotency-Key": {
+          description: "Retries with the same key replay the first answer; 409 while the first is still running.",
+          schema: { type: "string", maxLength: 255 },
+        },
+      },
+      response: legacyOkSchema({ const: "Cashout created successfully" }),
+    },
     operation: LegacyCashoutDocument,
     variables: (req) => ({ idempotencyKey: idempotencyKey(req) }),
     respond: ({ requestCashout: result }) => {
