@@ -2,7 +2,7 @@ import { usePrometheus } from "@graphql-yoga/plugin-prometheus";
 import type { Plugin } from "graphql-yoga";
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { Database } from "../db/database.ts";
-import { matchPath, type Route } from "../rest/route.ts";
+import type { Route } from "../rest/route.ts";
 import { surfaceOfPath } from "../rest/surfaces.ts";
 import { domainRegistry } from "./domain-metrics.ts";
 
@@ -50,15 +50,20 @@ export function createAppMetrics(db: Database, routes: Route[]) {
     const trimmed = path.length > 1 ? path.replace(/\/+$/, "") : path;
     if (OPS_PATHS.has(trimmed)) return { surface: trimmed === "/graphql" ? "graphql" : "ops", route: trimmed };
     if (!trimmed.startsWith("/api/")) return { surface: "ops", route: "unmatched" };
-    const route = routes.find((r) => matchPath(r.path, trimmed) !== null);
+    const route = routes.find((r) => samePattern(r.path, trimmed));
     return { surface: surfaceOfPath(path), route: route?.path ?? "unmatched" };
   };
 
   return {
     registry,
+    /** Never throws: metrics must not change an answer. */
     observeRequest(request: Request, status: number, seconds: number) {
-      const { surface, route } = routeOf(new URL(request.url).pathname);
-      http.observe({ surface, route, method: request.method, status: String(status) }, seconds);
+      try {
+        const { surface, route } = routeOf(new URL(request.url).pathname);
+        http.observe({ surface, route, method: request.method, status: String(status) }, seconds);
+      } catch {
+        // An unlabellable request is not worth a failed response.
+      }
     },
     /** GraphQL operations by name: parse, validate, context and execute durations, errors. */
     graphqlPlugin(): Plugin {
@@ -90,3 +95,10 @@ export function createAppMetrics(db: Database, routes: Route[]) {
 }
 
 export type AppMetrics = ReturnType<typeof createAppMetrics>;
+
+/** Whether a raw path has a route pattern's shape (`:name` matches any segment; nothing is decoded). */
+function samePattern(pattern: string, path: string): boolean {
+  const want = pattern.split("/");
+  const got = path.split("/");
+  return want.length === got.length && want.every((w, i) => w.startsWith(":") || w === got[i]);
+}
