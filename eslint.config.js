@@ -45,6 +45,8 @@ export default tseslint.config(
             types: [
               "AccountGroup",
               "Affiliate",
+              "CashoutBlock",
+              "CashoutPreview",
               "Currency",
               "CurrencyTotals",
               "DashboardAccount",
@@ -54,6 +56,7 @@ export default tseslint.config(
               "LoginBatchRow",
               "Money",
               "PageInfo",
+              "PayoutDetails",
               "ReportSums",
               "Session",
               "TopProduct",

@@ -11,6 +11,7 @@ import { DEFAULT_LIMITS, type LimitsConfig } from "./limits/limits-config.ts";
 import { createRateLimits } from "./limits/rate-limits.ts";
 import type { Logger } from "./logger.ts";
 import { type AppMetrics, createAppMetrics, DEFAULT_METRICS } from "./metrics/app-metrics.ts";
+import { DEFAULT_CASHOUT_SETTINGS } from "./modules/cashout/cashout-rules.ts";
 import { useApiDocs } from "./plugins/use-api-docs.ts";
 import { useClientAddress } from "./plugins/client-address.ts";
 import { useEdgeHygiene } from "./plugins/use-edge-hygiene.ts";
@@ -27,7 +28,7 @@ import { restRoutes } from "./rest/routes/index.ts";
 export type AppDeps = {
   db: Database;
   logger: Logger;
-  config?: Partial<Pick<Config, "holdPeriodDays" | "appLinkBase" | "metrics">> & { limits?: LimitsConfig };
+  config?: Partial<Pick<Config, "holdPeriodDays" | "appLinkBase" | "metrics" | "cashout">> & { limits?: LimitsConfig };
   /** Made here unless the caller serves them elsewhere too (the separate metrics port). */
   metrics?: AppMetrics;
 };
@@ -81,7 +82,15 @@ export function createApp({ db, logger, config = {}, metrics = createAppMetrics(
       warn: (...args) => logger.warn({ args }, "yoga"),
       error: (...args) => logMaskedErrors(logger, args),
     },
-    context: () => ({ db, prisma: db.prisma, rateLimits, loaders: createLoaders(db.prisma), holdPeriodDays, appLinkBase }),
+    context: () => ({
+      db,
+      prisma: db.prisma,
+      rateLimits,
+      loaders: createLoaders(db.prisma),
+      holdPeriodDays,
+      appLinkBase,
+      cashout: config.cashout ?? DEFAULT_CASHOUT_SETTINGS,
+    }),
     plugins: [
       // First: it may replace the Request (a chunked body read up to the limit), and every later
       // hook, the client-address record included, must see the replacement.

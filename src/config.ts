@@ -2,6 +2,7 @@ import path from "node:path";
 import { z } from "zod";
 import { DEFAULT_LIMITS, type LimitsConfig } from "./limits/limits-config.ts";
 import type { MetricsConfig } from "./metrics/app-metrics.ts";
+import type { CashoutSettings } from "./modules/cashout/cashout-rules.ts";
 import { DEFAULT_MONEY_LIMITS, type MoneyLimits } from "./modules/money-limits.ts";
 
 const boolish = z
@@ -64,6 +65,18 @@ const ConfigSchema = z.object({
         .filter(Boolean),
     )
     .pipe(z.array(z.url({ protocol: /^https?$/ }))),
+  CASHOUT_MINIMUMS: z
+    .string()
+    .default("")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((p) => p.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^[A-Za-z]{3}=\d{1,15}$/, 'must be a list like "USD=500,EUR=500" (minor units)')))
+    .transform((pairs) => Object.fromEntries(pairs.map((p) => [p.slice(0, 3).toUpperCase(), Number(p.slice(4))]))),
+  CASHOUT_REQUIRE_PAYOUT_DETAILS: z.enum(["true", "false"]).default("false"),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
 });
@@ -99,6 +112,8 @@ export type Config = {
   appLinkBase: string;
   /** Who may scrape /metrics, and where it is served. */
   metrics: MetricsConfig;
+  /** The cashout rules' settings (minimums per currency, payout details required). */
+  cashout: CashoutSettings;
 };
 
 export class ConfigError extends Error {
@@ -165,5 +180,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       corsOrigins: e.CORS_ORIGINS,
     },
     metrics: { token: e.METRICS_TOKEN ?? null, port: e.METRICS_PORT ?? null },
+    cashout: { minimumMinor: e.CASHOUT_MINIMUMS, requirePayoutDetails: e.CASHOUT_REQUIRE_PAYOUT_DETAILS === "true" },
   };
 }

@@ -3,6 +3,7 @@ import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { TokenRole } from "../generated/prisma/enums.ts";
 import type { RateLimits } from "../limits/rate-limits.ts";
 import type { Logger } from "../logger.ts";
+import type { CashoutSettings } from "../modules/cashout/cashout-rules.ts";
 import type { Loaders } from "./loaders.ts";
 
 /** Who is calling: resolved once per request from `Authorization: Bearer` or `X-API-Key`. */
@@ -19,6 +20,8 @@ export type GraphQLContext = {
   /** How long sales stay on hold before they become available. */
   holdPeriodDays: number;
   appLinkBase: string;
+  /** The cashout rules' settings (preview and requestCashout). */
+  cashout: CashoutSettings;
   requestId: string;
   logger: Logger;
 };

@@ -13,5 +13,6 @@ import "../modules/accounts/linked-accounts.graphql.ts";
 import "../modules/catalog/catalog.graphql.ts";
 import "../modules/dashboard/dashboard.graphql.ts";
 import "../modules/report/report.graphql.ts";
+import "../modules/cashout/cashout.graphql.ts";
 
 export const schema = builder.toSchema({ sortSchema: true });

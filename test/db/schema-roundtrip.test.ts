@@ -135,6 +135,18 @@ describe("schema.prisma and the migration SQL agree", () => {
     });
     await roundTrip("InvoiceLineItem", line, () => prisma.invoiceLineItem.findUnique({ where: { id: line.id } }));
 
+    const details = await prisma.payoutDetails.create({
+      data: {
+        accountId: master.id,
+        iban: "DE89370400440532013000",
+        bicSwift: "COBADEFFXXX",
+        accountNumber: "31926819",
+        routingNumber: "011000015",
+        sortCode: "601613",
+      },
+    });
+    await roundTrip("PayoutDetails", details, () => prisma.payoutDetails.findUnique({ where: { accountId: master.id } }));
+
     const limit = await prisma.rateLimit.create({
       data: { key: `read-m:${randomUUID()}`, points: 7, expire: 1_800_000_000_000n },
     });

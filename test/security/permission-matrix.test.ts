@@ -21,6 +21,7 @@ const GRAPHQL: Record<Capability, string> = {
   "tokens.revokeAny": `mutation { revokeToken(input: { tokenId: {other} }) { ${ERR} } }`,
   "wallet.read": "{ viewer { wallet { available { amount } } } }",
   "wallet.cashout": `mutation { requestCashout(input: {}) { ${ERR} } }`,
+  "payout.details": `mutation { setPayoutDetails(input: { iban: "x" }) { ${ERR} } }`,
   "affiliate.read": "{ viewer { affiliate { referralRevenue { amount } } } }",
   "affiliate.invite": `mutation { createInvitation(input: {}) { ${ERR} } }`,
   "dashboard.read": "{ viewer { dashboard { asOf } } }",

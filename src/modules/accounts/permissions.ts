@@ -33,6 +33,12 @@ export const CAPABILITIES = {
     verb: "cash out",
     what: "move everything available to a payout (`requestCashout`, `POST /api/wallet/cashout`)",
   },
+  "payout.details": {
+    sensitive: true,
+    roles: ["OWNER", "ADMIN"],
+    verb: "set payout details",
+    what: "where payouts go: IBAN, account and routing numbers, sort code (`setPayoutDetails`)",
+  },
   "affiliate.read": {
     roles: ["OWNER", "ADMIN", "MEMBER", "VIEWER"],
     verb: "read the affiliate programme",

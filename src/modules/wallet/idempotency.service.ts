@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
 import { idempotencyReplays } from "../../metrics/domain-metrics.ts";
+import { CashoutBlockedError } from "../cashout/cashout-errors.ts";
+import type { CashoutBlock } from "../cashout/cashout-rules.ts";
 import { walletLanes } from "./wallet-lanes.ts";
 import {
   AmountLimitError,
@@ -124,6 +126,7 @@ function errorData(err: DomainError): Json | undefined {
   if (err instanceof ValidationError) return err.problems;
   if (err instanceof InsufficientFundsError)
     return { bucket: err.bucket, current: String(err.current), required: String(err.required), currencyId: err.currencyId };
+  if (err instanceof CashoutBlockedError) return err.blocks;
   if (err instanceof AmountLimitError) return { what: err.what, limit: err.limit, currencyId: err.currencyId };
   return undefined;
 }
@@ -144,6 +147,8 @@ function rebuildError({ name, message, data }: { name: string; message: string; 
       const d = data as { what: "MOVEMENT" | "BALANCE"; limit: number; currencyId: number };
       return new AmountLimitError(d.what, d.limit, d.currencyId);
     }
+    case "CashoutBlockedError":
+      return new CashoutBlockedError(data as CashoutBlock[]);
     case "ForbiddenError":
       return new ForbiddenError(message);
     default:

@@ -11,6 +11,7 @@ import {
   ValidationError,
 } from "../errors.ts";
 import { ledgerRowById } from "../ledger/ledger-query.ts";
+import { CashoutBlockedError } from "../cashout/cashout-errors.ts";
 import { LedgerEntry } from "../ledger/ledger.graphql.ts";
 import { MoneyType } from "../money/money.graphql.ts";
 import { adjustBalance, reverseSale } from "./adjustment.service.ts";
@@ -87,7 +88,7 @@ builder.mutationField("requestCashout", (t) =>
     authScopes: { can: "wallet.cashout" },
     type: payoutPayload("RequestCashoutPayload"),
     description: "Cash out the viewer's whole available balance (no amount: it is always everything available).",
-    errors: errors("RequestCashout", [NoAvailableFundsError]),
+    errors: errors("RequestCashout", [NoAvailableFundsError, CashoutBlockedError]),
     args: {
       input: t.arg({
         description: "An optional idempotency key (`{}` is fine).",
@@ -100,7 +101,11 @@ builder.mutationField("requestCashout", (t) =>
     },
     resolve: (_root, { input }, ctx) => {
       const viewer = ctx.viewer!;
-      return requestCashout(ctx.prisma, viewer.accountId, input.idempotencyKey);
+      return requestCashout(ctx.prisma, viewer.accountId, {
+        idempotencyKey: input.idempotencyKey,
+        role: viewer.role,
+        settings: ctx.cashout,
+      });
     },
   }),
 );

@@ -1,7 +1,10 @@
 import { z } from "zod";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { parseInput } from "../accounts/account.service.ts";
-import { ConflictError, NoAvailableFundsError, NotFoundError } from "../errors.ts";
+import type { TokenRole } from "../../generated/prisma/enums.ts";
+import { cashoutDecision, refusal } from "../cashout/cashout.service.ts";
+import { type CashoutSettings, DEFAULT_CASHOUT_SETTINGS } from "../cashout/cashout-rules.ts";
+import { ConflictError, NotFoundError } from "../errors.ts";
 import { type EntryLine, lockWallet, postMovement } from "../ledger/ledger.service.ts";
 import { cashouts, countOutcome, payoutSettlements } from "../../metrics/domain-metrics.ts";
 import { idempotent } from "./idempotency.service.ts";
@@ -11,19 +14,24 @@ export type PayoutResult = { payoutId: number };
 
 /**
  * Cashout: the whole available balance moves to pending and a payout is REQUESTED. The
- * client sends no amount. With nothing available: NoAvailableFundsError, nothing written.
+ * client sends no amount. The cashout rules (cashout-rules.ts, the preview's too) decide on
+ * the balance held locked: nothing available is NoAvailableFundsError, a minimum or missing
+ * payout details CashoutBlockedError, a role that may not ForbiddenError; nothing is written.
  */
 export async function requestCashout(
   prisma: PrismaClient,
   accountId: number,
-  idempotencyKey?: string | null,
+  options: { idempotencyKey?: string | null; role?: TokenRole; settings?: CashoutSettings } = {},
 ): Promise<PayoutResult> {
-  const scope = { accountId, operation: "requestCashout", key: idempotencyKey, input: {}, walletOf: accountId };
+  const scope = { accountId, operation: "requestCashout", key: options.idempotencyKey, input: {}, walletOf: accountId };
+  const settings = options.settings ?? DEFAULT_CASHOUT_SETTINGS;
   return countOutcome(cashouts, () =>
     idempotent(prisma, scope, async (tx) => {
       const wallet = await walletOfAccount(tx, accountId);
       const { available } = (await lockWallet(tx, wallet.id)).balances;
-      if (available <= 0n) throw new NoAvailableFundsError();
+      const decision = await cashoutDecision(tx, accountId, options.role ?? "OWNER", settings, available);
+      const refused = refusal(decision!);
+      if (refused) throw refused;
       const payout = await tx.payout.create({ data: { walletId: wallet.id, currencyId: wallet.currencyId, amount: available } });
       await postMovement(tx, { walletId: wallet.id, lines: cashoutLines(available, payout.id) });
       return { payoutId: payout.id };
