@@ -38,7 +38,7 @@ export type LedgerRow = {
   createdAt: Date;
 };
 
-const COLUMNS = Prisma.sql`e.id, e.uuid::text AS uuid, e.wallet_id AS "walletId", e.amount, e.fee, e.bucket::text AS bucket,
+export const LEDGER_COLUMNS = Prisma.sql`e.id, e.uuid::text AS uuid, e.wallet_id AS "walletId", e.amount, e.fee, e.bucket::text AS bucket,
   e.balance_after AS "balanceAfter", e.type::text AS type, e.status::text AS status, e.title, e.description,
   e.external_id AS "externalId", e.source, e.destination, e.payout_id AS "payoutId", e.invoice_id AS "invoiceId",
   e.payment_method_id AS "paymentMethodId", e.product_id AS "productId", e.created_at AS "createdAt"`;
@@ -136,7 +136,7 @@ export async function ledgerConnections(
     const wallets = Prisma.join(group.walletIds.map((id) => Prisma.sql`(CAST(${id} AS int))`));
     const rows = await prisma.$queryRaw<LedgerRow[]>`
       SELECT p.* FROM (VALUES ${wallets}) AS w(id) CROSS JOIN LATERAL (
-        SELECT ${COLUMNS} FROM ledger_entries e
+        SELECT ${LEDGER_COLUMNS} FROM ledger_entries e
         WHERE ${Prisma.join([where(Prisma.sql`w.id`, filter), ...group.bounds], " AND ")}
         ORDER BY e.created_at ${direction}, e.id ${direction}
         LIMIT ${size + 1}
@@ -196,7 +196,7 @@ export async function ledgerPage(
   const filter = normalise(args.filter ?? {});
   const [items, total] = [
     await prisma.$queryRaw<LedgerRow[]>`
-      SELECT ${COLUMNS} FROM ledger_entries e WHERE ${where(walletId, filter)}
+      SELECT ${LEDGER_COLUMNS} FROM ledger_entries e WHERE ${where(walletId, filter)}
       ORDER BY e.created_at DESC, e.id DESC
       LIMIT ${args.perPage} OFFSET ${(args.page - 1) * args.perPage}`,
     await countEntries(prisma, walletId, filter),
@@ -219,11 +219,11 @@ function normalise(filter: LedgerFilter): LedgerFilter {
 
 /** A visible entry by id, or null (internal entries are never shown). */
 export async function visibleLedgerRowById(prisma: PrismaClient, id: number): Promise<LedgerRow | null> {
-  const rows = await prisma.$queryRaw<LedgerRow[]>`SELECT ${COLUMNS} FROM ledger_entries e WHERE e.id = ${id} AND e.visible`;
+  const rows = await prisma.$queryRaw<LedgerRow[]>`SELECT ${LEDGER_COLUMNS} FROM ledger_entries e WHERE e.id = ${id} AND e.visible`;
   return rows[0] ?? null;
 }
 
 export async function ledgerRowById(prisma: PrismaClient, id: number): Promise<LedgerRow> {
-  const rows = await prisma.$queryRaw<LedgerRow[]>`SELECT ${COLUMNS} FROM ledger_entries e WHERE e.id = ${id}`;
+  const rows = await prisma.$queryRaw<LedgerRow[]>`SELECT ${LEDGER_COLUMNS} FROM ledger_entries e WHERE e.id = ${id}`;
   return rows[0]!;
 }

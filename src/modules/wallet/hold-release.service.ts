@@ -6,6 +6,13 @@ import { type EntryLine, postMovement } from "../ledger/ledger.service.ts";
 export type Released = { currencyId: number; currencyCode: string; minor: bigint };
 export type HoldReleaseResult = { walletsReleased: number; salesReleased: number; released: Released[] };
 
+/**
+ * A sale `s` whose hold is still open: nothing has debited its hold yet (a release, or a
+ * refund or dispute of a held sale). The release timeline lists exactly these.
+ */
+export const OPEN_LOT = Prisma.sql`s.type = 'SALE' AND NOT EXISTS (
+  SELECT 1 FROM ledger_entries x WHERE x.reference_entry_id = s.id AND x.bucket = 'HOLD' AND x.amount < 0)`;
+
 type OpenLot = { id: number; wallet_id: number; amount: bigint; currency_id: number; code: string };
 
 /**
@@ -26,9 +33,8 @@ export async function releaseHolds(
       SELECT s.id, s.wallet_id, s.amount, w.currency_id, c.code
       FROM ledger_entries s
       JOIN wallets w ON w.id = s.wallet_id JOIN currencies c ON c.id = w.currency_id
-      WHERE ${options.accountId !== undefined ? Prisma.sql`w.account_id = ${options.accountId} AND` : Prisma.empty} s.type = 'SALE' AND s.created_at <= ${cutoff}
-        AND NOT EXISTS (
-          SELECT 1 FROM ledger_entries x WHERE x.reference_entry_id = s.id AND x.bucket = 'HOLD' AND x.amount < 0)
+      WHERE ${options.accountId !== undefined ? Prisma.sql`w.account_id = ${options.accountId} AND` : Prisma.empty} ${OPEN_LOT}
+        AND s.created_at <= ${cutoff}
       ORDER BY s.wallet_id, s.id
       LIMIT ${batchSize}`;
     if (lots.length === 0) break;
