@@ -219,7 +219,9 @@ function normalise(filter: LedgerFilter): LedgerFilter {
 
 /** A visible entry by id, or null (internal entries are never shown). */
 export async function visibleLedgerRowById(prisma: PrismaClient, id: number): Promise<LedgerRow | null> {
-  const rows = await prisma.$queryRaw<LedgerRow[]>`SELECT ${LEDGER_COLUMNS} FROM ledger_entries e WHERE e.id = ${id} AND e.visible`;
+  const rows = await prisma.$queryRaw<
+    LedgerRow[]
+  >`SELECT ${LEDGER_COLUMNS} FROM ledger_entries e WHERE e.id = ${id} AND e.visible`;
   return rows[0] ?? null;
 }
 
