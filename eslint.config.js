@@ -45,6 +45,8 @@ export default tseslint.config(
             types: [
               "AccountGroup",
               "Affiliate",
+              "BalanceEntry",
+              "BalanceExplanation",
               "CashoutBlock",
               "CashoutPreview",
               "Currency",
@@ -73,6 +75,8 @@ export default tseslint.config(
       ],
       // Connections page with edges; plain lists (a group's accounts, an invoice's line items) stay lists.
       "@graphql-eslint/relay-edge-types": ["error", { listTypeCanWrapOnlyEdgeType: false, shouldImplementNode: false }],
+      // Forward-only connections (a bucket's entries, newest first) are Relay too: first/after at least.
+      "@graphql-eslint/relay-arguments": ["error", { includeBoth: false }],
     },
   },
 );
