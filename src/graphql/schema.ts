@@ -16,5 +16,6 @@ import "../modules/catalog/catalog.graphql.ts";
 import "../modules/dashboard/dashboard.graphql.ts";
 import "../modules/report/report.graphql.ts";
 import "../modules/cashout/cashout.graphql.ts";
+import "../modules/statements/statement.graphql.ts";
 
 export const schema = builder.toSchema({ sortSchema: true });

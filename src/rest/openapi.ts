@@ -73,7 +73,7 @@ export function openApiDocument(routes: Route[], version: string): Record<string
         200: {
           description: "Success.",
           headers: { "X-Request-Id": { $ref: "#/components/headers/X-Request-Id" }, ...rateLimitHeaders() },
-          content: { "application/json": { schema: r.doc.response } },
+          content: { [r.doc.responseType ?? "application/json"]: { schema: r.doc.response } },
         },
         ...Object.fromEntries(
           statuses.map((status) => [

@@ -26,6 +26,8 @@ export type RouteDoc = {
   body?: Schema;
   /** The 200 body (for legacy paths: the `data` inside the envelope). */
   response: Schema;
+  /** Its media type, when not JSON. */
+  responseType?: string;
   /** Anyone may call it (no credentials). */
   public?: boolean;
 };

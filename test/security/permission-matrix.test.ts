@@ -55,6 +55,7 @@ const REST: { method: string; path: string; capability: Capability | null; body?
   { method: "DELETE", path: "/api/user/linked-accounts/2147483000", capability: "group.manage" },
   { method: "POST", path: "/api/user/linked-accounts/2147483000/session", capability: "group.manage", body: {} },
   { method: "GET", path: "/api/stats/transactions", capability: "report.read" },
+  { method: "GET", path: "/api/statements/2026-01.csv", capability: "wallet.read" },
   { method: "POST", path: "/api/register", capability: null, body: {} },
   { method: "POST", path: "/api/login", capability: null, body: {} },
   { method: "POST", path: "/api/login/batch", capability: null, body: { accounts: [] } },
@@ -76,7 +77,8 @@ describe("the permission table decides every operation on both surfaces", () => 
 
   it("has an operation for every capability and a verdict for every REST route", () => {
     expect(Object.keys(GRAPHQL).sort()).toEqual(Object.keys(CAPABILITIES).sort());
-    expect(REST.map((r) => `${r.method} ${r.path.replace(/2147483000/, ":childId")}`).sort()).toEqual(
+    const pattern = (path: string) => path.replace(/2147483000/, ":childId").replace(/\/2026-01\.csv$/, "/:file");
+    expect(REST.map((r) => `${r.method} ${pattern(r.path)}`).sort()).toEqual(
       restRoutes.map((r) => `${r.method} ${r.path}`).sort(),
     );
   });

@@ -3,6 +3,7 @@ import { affiliateRoutes } from "./affiliate.routes.ts";
 import { dashboardRoutes } from "./dashboard.routes.ts";
 import { linkedAccountRoutes } from "./linked-accounts.routes.ts";
 import { sessionRoutes } from "./session.routes.ts";
+import { statementRoutes } from "./statement.routes.ts";
 import { statsRoutes } from "./stats.routes.ts";
 import { studioRoutes } from "./studio.routes.ts";
 import { walletRoutes } from "./wallet.routes.ts";
@@ -16,4 +17,5 @@ export const restRoutes: Route[] = [
   ...linkedAccountRoutes,
   ...studioRoutes,
   ...statsRoutes,
+  ...statementRoutes,
 ];
