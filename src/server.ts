@@ -18,7 +18,13 @@ async function main(): Promise<void> {
   configureMoneyLimits(config.money);
   walletLanes.configure({ timeoutMs: config.walletQueueTimeoutMs });
   const logger = createLogger(config.logLevel);
+  // Signal handlers first: a supervisor (or tsx relaying to this process) may stop us while we
+  // start. Until the server listens, stopping only closes what is open.
+  let onSignal: (signal: string) => void = () => process.exit(0);
+  process.on("SIGTERM", () => onSignal("SIGTERM"));
+  process.on("SIGINT", () => onSignal("SIGINT"));
   const db = await openMigratedDatabase(config, logger);
+  onSignal = () => void db.close().finally(() => process.exit(0));
   const demoTokens = await maybeLoadDemoData(db, config);
   const metrics = createAppMetrics(db, restRoutes);
   const app = createApp({ db, logger, config, metrics });
@@ -64,8 +70,7 @@ async function main(): Promise<void> {
     logger.info("stopped");
     logger.flush(() => process.exit(0));
   };
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  process.on("SIGINT", () => void shutdown("SIGINT"));
+  onSignal = (signal) => void shutdown(signal);
 }
 
 function listen(server: http.Server, port: number, host: string): Promise<void> {
