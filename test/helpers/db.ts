@@ -41,3 +41,16 @@ export async function closeTestDatabase(): Promise<void> {
   await db?.close();
   if (db?.kind === "pglite") fs.rmSync(db.location, { recursive: true, force: true });
 }
+
+/** A PostgreSQL database that cannot be reached (port 1): every query fails as an outage would. */
+export const openUnreachableDatabase = (): Promise<Database> =>
+  openDatabase(
+    {
+      kind: "postgres",
+      url: "postgres://nobody:nothing@127.0.0.1:1/none",
+      poolMax: 2,
+      connectTimeoutMs: 500,
+      statementTimeoutMs: 0,
+    },
+    testLogger,
+  );

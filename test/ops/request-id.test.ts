@@ -2,10 +2,10 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
-import { type Database, openDatabase } from "../../src/db/database.ts";
+import type { Database } from "../../src/db/database.ts";
 import { createLogger } from "../../src/logger.ts";
 import { UNLIMITED } from "../helpers/app.ts";
-import { testDatabase, testLogger } from "../helpers/db.ts";
+import { openUnreachableDatabase, testDatabase } from "../helpers/db.ts";
 import { createCreator } from "../helpers/factories.ts";
 
 type Line = { msg: string; level: number; requestId?: string; path?: string; status?: number };
@@ -56,16 +56,7 @@ describe("one request id from the edge to every log line", () => {
   describe("with the database unreachable", () => {
     let down: Database;
     beforeAll(async () => {
-      down = await openDatabase(
-        {
-          kind: "postgres",
-          url: "postgres://nobody:nothing@127.0.0.1:1/none",
-          poolMax: 2,
-          connectTimeoutMs: 500,
-          statementTimeoutMs: 0,
-        },
-        testLogger,
-      );
+      down = await openUnreachableDatabase();
     });
     afterAll(() => down.close());
 

@@ -2,10 +2,10 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
-import { type Database, openDatabase } from "../../src/db/database.ts";
+import type { Database } from "../../src/db/database.ts";
 import { walletLanes } from "../../src/modules/wallet/wallet-lanes.ts";
 import { UNLIMITED } from "../helpers/app.ts";
-import { testLogger } from "../helpers/db.ts";
+import { openUnreachableDatabase, testLogger } from "../helpers/db.ts";
 import { createCreator } from "../helpers/factories.ts";
 import { type Service, deposit, openWalletServer } from "../helpers/money.ts";
 
@@ -58,16 +58,7 @@ describe("backpressure: contention and outages answer 409/503 with Retry-After, 
     let server: http.Server;
 
     beforeAll(async () => {
-      down = await openDatabase(
-        {
-          kind: "postgres",
-          url: "postgres://nobody:nothing@127.0.0.1:1/none",
-          poolMax: 2,
-          connectTimeoutMs: 500,
-          statementTimeoutMs: 0,
-        },
-        testLogger,
-      );
+      down = await openUnreachableDatabase();
       server = http.createServer(createApp({ db: down, logger: testLogger, config: { limits: UNLIMITED } }));
       await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
       downUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
