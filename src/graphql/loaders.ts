@@ -1,4 +1,5 @@
 import DataLoader from "dataloader";
+import { type Conversion, conversions, type FeeChange, feeHistories } from "../modules/affiliate/analytics.service.ts";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import { type AccountGroupInfo, accountGroupOf } from "../modules/accounts/account-group.service.ts";
 import { revenueByReferredCreator } from "../modules/affiliate/referral.service.ts";
@@ -81,13 +82,22 @@ export function createLoaders(prisma: PrismaClient) {
       (w) => w.id,
     ),
     /** Key: `${referrerWalletId}:${referredAccountId}`. */
-    affiliateRevenue: new DataLoader<string, bigint>(async (keys) => {
+    /** `${referrerWalletId}:${referredId}` -> what the referrer earned from that creator, and since when. */
+    affiliateEarnings: new DataLoader<string, { revenue: bigint; firstEarningAt: Date | null }>(async (keys) => {
       const pairs = keys.map((k) => {
         const [referrerWalletId, referredId] = k.split(":").map(Number) as [number, number];
         return { referrerWalletId, referredId };
       });
       const sums = await revenueByReferredCreator(prisma, pairs);
-      return keys.map((k) => sums.get(k) ?? 0n);
+      return keys.map((k) => sums.get(k) ?? { revenue: 0n, firstEarningAt: null });
+    }),
+    feeHistory: new DataLoader<number, FeeChange[]>(async (ids) => {
+      const histories = await feeHistories(prisma, ids);
+      return ids.map((id) => histories.get(id) ?? []);
+    }),
+    invitationConversion: new DataLoader<number, Conversion>(async (ids) => {
+      const found = await conversions(prisma, ids);
+      return ids.map((id) => found.get(id) ?? { visits: 0, registrations: 0, firstEarnings: 0 });
     }),
     lineItemsByInvoiceId: new DataLoader<number, Awaited<ReturnType<typeof lineItemsOf>>>(async (ids) => {
       const items = await lineItemsOf(prisma, ids);

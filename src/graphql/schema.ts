@@ -10,6 +10,7 @@ import "../modules/wallet/movements.graphql.ts";
 import "../modules/wallet/release-timeline.graphql.ts";
 import "../modules/ledger/balance-explanation.graphql.ts";
 import "../modules/affiliate/affiliate.graphql.ts";
+import "../modules/affiliate/analytics.graphql.ts";
 import "../modules/accounts/session.graphql.ts";
 import "../modules/accounts/linked-accounts.graphql.ts";
 import "../modules/catalog/catalog.graphql.ts";

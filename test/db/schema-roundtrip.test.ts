@@ -286,6 +286,19 @@ describe("schema.prisma and the migration SQL agree", () => {
     });
     await roundTrip("Referral", referral, () => prisma.referral.findUnique({ where: { id: referral.id } }));
 
+    // The trigger wrote the referral's first fee; a change writes the next.
+    const firstFee = await prisma.referralFeeChange.findFirstOrThrow({ where: { referralId: referral.id } });
+    expect([firstFee.feeBps, firstFee.changedAt.toISOString()]).toEqual([450, "2026-03-15T00:00:00.000Z"]);
+    const feeChange = await prisma.referralFeeChange.create({
+      data: { referralId: referral.id, feeBps: 600, changedAt: at("2026-03-15T12:00:00.000Z") },
+    });
+    await roundTrip("ReferralFeeChange", feeChange, () => prisma.referralFeeChange.findUnique({ where: { id: feeChange.id } }));
+
+    const visit = await prisma.invitationVisit.create({
+      data: { invitationId: invitation.id, eventId: `visit-${randomUUID()}`, visitedAt: at("2026-03-14T00:00:00.000Z") },
+    });
+    await roundTrip("InvitationVisit", visit, () => prisma.invitationVisit.findUnique({ where: { id: visit.id } }));
+
     const setting = await prisma.setting.create({
       data: { key: `test.${randomUUID()}`, value: { bps: 250 }, updatedAt: at("2026-03-16T00:00:00.000Z") },
     });

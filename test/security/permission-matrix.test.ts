@@ -24,6 +24,7 @@ const GRAPHQL: Record<Capability, string> = {
   "payout.details": `mutation { setPayoutDetails(input: { iban: "x" }) { ${ERR} } }`,
   "affiliate.read": "{ viewer { affiliate { referralRevenue { amount } } } }",
   "affiliate.invite": `mutation { createInvitation(input: {}) { ${ERR} } }`,
+  "affiliate.manage": `mutation { recordInvitationVisit(input: { code: "NOPE{uuid}", eventId: "{uuid}" }) { ${ERR} } }`,
   "dashboard.read": "{ viewer { dashboard { asOf } } }",
   "group.read": "{ viewer { accountGroup { role } } }",
   "group.manage": `mutation { unlinkAccount(input: { childId: 2147483000 }) { ${ERR} } }`,

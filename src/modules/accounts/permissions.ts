@@ -76,6 +76,11 @@ export const CAPABILITIES = {
     verb: "record money movements",
     what: "sales, hold releases, payout settlement, refunds, disputes, deposits, withdrawals",
   },
+  "affiliate.manage": {
+    roles: ["SERVICE"],
+    verb: "manage the affiliate programme",
+    what: "report invitation visits, change a referred creator's fee (`recordInvitationVisit`, `setReferralFee`)",
+  },
   "catalog.manage": {
     roles: ["SERVICE"],
     verb: "manage the catalog",

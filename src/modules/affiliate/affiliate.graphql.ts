@@ -7,6 +7,8 @@ import { InvalidCursorError, ValidationError } from "../errors.ts";
 import { LedgerConnectionType, LedgerOrderEnum, PageInfo } from "../ledger/ledger.graphql.ts";
 import { Viewer } from "../viewer/viewer.graphql.ts";
 import { findInvitation, invitationFor, invitationUrl } from "./invitation.service.ts";
+import { conversionRate } from "../dashboard/dashboard.service.ts";
+import { type Conversion, type FeeChange } from "./analytics.service.ts";
 import { type InvitedPage, invitedPage } from "./referral.service.ts";
 
 const feePercentage = (bps: number) => (bps / 100).toFixed(2).replace(/\.?0+$/, "");
@@ -27,6 +29,41 @@ export const InvitationType = builder.prismaObject("AffiliateInvitation", {
     }),
     createdAt: t.expose("createdAt", { description: "When it was created.", type: "DateTime" }),
     registrations: t.relationCount("referrals", { description: "Creators who registered with it." }),
+    conversion: t.field({
+      type: ConversionType,
+      description: "Visits -> registrations -> first earning.",
+      resolve: (i, _a, ctx) => ctx.loaders.invitationConversion.load(i.id),
+    }),
+  }),
+});
+
+const FeeChangeType = builder.objectRef<FeeChange>("FeeChange").implement({
+  description: "A fee a referral had from a moment on.",
+  fields: (t) => ({
+    feeBasisPoints: t.exposeInt("feeBps", { description: "The referrer's share, in basis points." }),
+    feePercentage: t.string({
+      description: 'The same as a decimal percentage, e.g. "4.5".',
+      resolve: (f) => feePercentage(f.feeBps),
+    }),
+    changedAt: t.expose("changedAt", { type: "DateTime", description: "From when (registration for the first)." }),
+  }),
+});
+
+const ConversionType = builder.objectRef<Conversion>("InvitationConversion").implement({
+  description:
+    "An invitation's funnel: reported visits, registrations, registered creators who have earned the inviter something.",
+  fields: (t) => ({
+    visits: t.exposeInt("visits", { description: "Visits the app reported (recordInvitationVisit; one per event id)." }),
+    registrations: t.exposeInt("registrations", { description: "Creators who registered with it." }),
+    firstEarnings: t.exposeInt("firstEarnings", { description: "Of those, creators who have earned the inviter something." }),
+    visitToRegistration: t.string({
+      description: 'registrations / visits, 4 decimals, half up; "0" without visits.',
+      resolve: (c) => conversionRate(BigInt(c.registrations), BigInt(c.visits)),
+    }),
+    registrationToFirstEarning: t.string({
+      description: 'firstEarnings / registrations, 4 decimals, half up; "0" without registrations.',
+      resolve: (c) => conversionRate(BigInt(c.firstEarnings), BigInt(c.registrations)),
+    }),
   }),
 });
 
@@ -46,8 +83,22 @@ const InvitedCreator = builder.objectRef<InvitedPage["edges"][number]["node"]>("
       description: "What the affiliate has earned from this creator so far.",
       resolve: async (r, _a, ctx) => {
         const wallet = (await ctx.loaders.walletByAccountId.load(ctx.viewer!.accountId))!;
-        return money(await ctx.loaders.affiliateRevenue.load(`${wallet.id}:${r.accountId}`), wallet.currencyId);
+        return money((await ctx.loaders.affiliateEarnings.load(`${wallet.id}:${r.accountId}`)).revenue, wallet.currencyId);
       },
+    }),
+    firstEarningAt: t.field({
+      type: "DateTime",
+      nullable: true,
+      description: "When the affiliate first earned from this creator (null: not yet).",
+      resolve: async (r, _a, ctx) => {
+        const wallet = (await ctx.loaders.walletByAccountId.load(ctx.viewer!.accountId))!;
+        return (await ctx.loaders.affiliateEarnings.load(`${wallet.id}:${r.accountId}`)).firstEarningAt;
+      },
+    }),
+    feeHistory: t.field({
+      type: [FeeChangeType],
+      description: "Every fee this creator's referral has had, oldest first (the last is the current one).",
+      resolve: (r, _a, ctx) => ctx.loaders.feeHistory.load(r.referralId),
     }),
   }),
 });

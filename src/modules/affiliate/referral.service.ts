@@ -51,11 +51,14 @@ export async function invitedPage(
 export async function revenueByReferredCreator(
   prisma: PrismaClient,
   pairs: readonly { referrerWalletId: number; referredId: number }[],
-): Promise<Map<string, bigint>> {
+): Promise<Map<string, { revenue: bigint; firstEarningAt: Date | null }>> {
   const groups = await prisma.ledgerEntry.groupBy({
     by: ["walletId", "counterpartyId"],
     where: { type: "AFFILIATE_EARNING", OR: pairs.map((p) => ({ walletId: p.referrerWalletId, counterpartyId: p.referredId })) },
     _sum: { amount: true },
+    _min: { createdAt: true },
   });
-  return new Map(groups.map((g) => [`${g.walletId}:${g.counterpartyId}`, g._sum.amount ?? 0n]));
+  return new Map(
+    groups.map((g) => [`${g.walletId}:${g.counterpartyId}`, { revenue: g._sum.amount ?? 0n, firstEarningAt: g._min.createdAt }]),
+  );
 }
