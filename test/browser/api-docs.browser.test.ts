@@ -1,9 +1,11 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openApiPath } from "../../src/rest/openapi.ts";
 import { restRoutes } from "../../src/rest/routes/index.ts";
 import { startServer } from "../helpers/app.ts";
-import { offlinePage } from "../helpers/browser.ts";
+import { closeChromium, offlinePage } from "../helpers/browser.ts";
 import { testDatabase } from "../helpers/db.ts";
+
+afterAll(closeChromium);
 
 describe("the REST docs page (/api/docs) in headless Chromium, offline", () => {
   let url: string;

@@ -1,12 +1,14 @@
 import type { Locator } from "playwright-core";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/database.ts";
-import { offlinePage } from "../helpers/browser.ts";
+import { closeChromium, offlinePage } from "../helpers/browser.ts";
 import { createCreator } from "../helpers/factories.ts";
 import { deposit, openWalletServer, type Service } from "../helpers/money.ts";
 
 /** What an editor shows, with Monaco's non-breaking spaces as plain ones. */
 const textOf = async (locator: Locator) => (await locator.innerText()).replace(/\u00a0/g, " ");
+
+afterAll(closeChromium);
 
 describe("GraphiQL in headless Chromium, offline", () => {
   let db: Database;

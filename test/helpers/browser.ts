@@ -1,12 +1,11 @@
 import { type Browser, chromium, type Page } from "playwright-core";
-import { afterAll } from "vitest";
 
 /** Debian's chromium (installed by .ci/run); browser downloads are impossible here. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 let browser: Promise<Browser> | undefined;
 
-/** One headless Chromium per test file, closed after it. */
+/** One headless Chromium per test file; the file closes it with `afterAll(closeChromium)`. */
 export function headlessChromium(): Promise<Browser> {
   if (!browser) {
     browser = chromium.launch({
@@ -23,9 +22,15 @@ export function headlessChromium(): Promise<Browser> {
         "--disable-sync",
       ],
     });
-    afterAll(async () => (await browser)?.close());
   }
   return browser;
+}
+
+/** Closes the file's Chromium (a hook registered from inside a test would never run). */
+export async function closeChromium(): Promise<void> {
+  const open = browser;
+  browser = undefined;
+  await (await open)?.close();
 }
 
 /**

@@ -19,7 +19,7 @@ function useRunTempDir(): () => void {
   }
   const dir = fs.mkdtempSync(path.join(base, `wallet-gateway-run-${process.pid}-`));
   process.env.TMPDIR = dir; // the test workers and every process they start inherit it
-  return () => fs.rmSync(dir, { recursive: true, force: true });
+  return () => fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 }
 
 function isAlive(pid: number): boolean {
