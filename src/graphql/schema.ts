@@ -9,6 +9,7 @@ import "../modules/wallet/wallet.graphql.ts";
 import "../modules/wallet/movements.graphql.ts";
 import "../modules/wallet/release-timeline.graphql.ts";
 import "../modules/ledger/balance-explanation.graphql.ts";
+import "../modules/ledger/group-ledger.graphql.ts";
 import "../modules/affiliate/affiliate.graphql.ts";
 import "../modules/affiliate/analytics.graphql.ts";
 import "../modules/accounts/session.graphql.ts";

@@ -44,7 +44,7 @@ export const LEDGER_COLUMNS = Prisma.sql`e.id, e.uuid::text AS uuid, e.wallet_id
   e.payment_method_id AS "paymentMethodId", e.product_id AS "productId", e.created_at AS "createdAt"`;
 
 /** The visible entries of one wallet (an id, or a column such as the LATERAL join's `w.id`) that match the filter. */
-function where(wallet: number | Prisma.Sql, filter: LedgerFilter): Prisma.Sql {
+export function where(wallet: number | Prisma.Sql, filter: LedgerFilter): Prisma.Sql {
   const parts = [Prisma.sql`e.wallet_id = ${wallet}`, Prisma.sql`e.visible`];
   if (filter.from) parts.push(Prisma.sql`e.created_at >= ${filter.from}`);
   if (filter.to) parts.push(Prisma.sql`e.created_at <= ${filter.to}`);
@@ -168,7 +168,7 @@ export async function ledgerConnections(
   return results;
 }
 
-function keysetBound(at: Position, op: "<" | ">"): Prisma.Sql {
+export function keysetBound(at: Position, op: "<" | ">"): Prisma.Sql {
   return op === "<"
     ? Prisma.sql`(e.created_at, e.id) < (${at.createdAt}, ${at.id})`
     : Prisma.sql`(e.created_at, e.id) > (${at.createdAt}, ${at.id})`;
@@ -205,7 +205,7 @@ export async function ledgerPage(
 }
 
 /** One canonical form per filter, so equal filters give equal cursor fingerprints. */
-function normalise(filter: LedgerFilter): LedgerFilter {
+export function normalise(filter: LedgerFilter): LedgerFilter {
   if (filter.from && filter.to && filter.from > filter.to) throw ValidationError.field("from", "must not be after to");
   if (filter.uuid && !UUID.test(filter.uuid)) throw ValidationError.field("uuid", "must be a UUID");
   return {
