@@ -5,7 +5,7 @@ import { AccountGroupType } from "../accounts/session.graphql.ts";
 import { InvalidCursorError, ValidationError } from "../errors.ts";
 import { AccountType, CurrencyType } from "../viewer/viewer.graphql.ts";
 import { type GroupLedgerPage, groupLedgerPage } from "./group-ledger.ts";
-import { LedgerEntry, LedgerFilterInput, LedgerOrderEnum, PageInfo } from "./ledger.graphql.ts";
+import { LedgerEntry, PageInfo, transactionConnectionArgs } from "./ledger.graphql.ts";
 import { MAX_PAGE_SIZE } from "./ledger-query.ts";
 
 const GroupTransactionEdge = builder.objectRef<GroupLedgerPage["edges"][number]>("GroupTransactionEdge").implement({
@@ -46,14 +46,7 @@ builder.objectField(AccountGroupType, "transactions", (t) =>
       "One feed for the whole group: the visible transactions of the master and every child (anyone else: its own), " +
       `merged by time, each edge naming its account and currency. At most ${MAX_PAGE_SIZE} per page.`,
     errors: { types: [InvalidCursorError, ValidationError], directResult: true, union: resultUnion("AccountGroupTransactions") },
-    args: {
-      first: t.arg.int({ description: `Page size from the start, 1..${MAX_PAGE_SIZE}.` }),
-      after: t.arg.string({ description: "Continue after this cursor (from pageInfo.endCursor)." }),
-      last: t.arg.int({ description: `Page size from the end, 1..${MAX_PAGE_SIZE} (with before).` }),
-      before: t.arg.string({ description: "Continue before this cursor (from pageInfo.startCursor)." }),
-      filter: t.arg({ type: LedgerFilterInput, description: "Only the transactions that match." }),
-      order: t.arg({ type: LedgerOrderEnum, defaultValue: "DATE_DESC", description: "Newest or oldest first." }),
-    },
+    args: transactionConnectionArgs,
     resolve: async (group, args, ctx) => {
       const wallets = await ctx.loaders.walletByAccountId.loadMany(groupMembers(group.accountId, group));
       const walletIds = wallets.flatMap((w) => (w && !(w instanceof Error) ? [w.id] : []));

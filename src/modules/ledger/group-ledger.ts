@@ -1,16 +1,6 @@
 import { Prisma, type PrismaClient } from "../../generated/prisma/client.ts";
-import { ValidationError } from "../errors.ts";
-import { cursorKey, decodeCursor, encodeCursor, filterFingerprint, type LedgerOrder } from "./cursor.ts";
-import {
-  type ConnectionArgs,
-  keysetBound,
-  LEDGER_COLUMNS,
-  type LedgerFilter,
-  type LedgerRow,
-  MAX_PAGE_SIZE,
-  normalise,
-  where,
-} from "./ledger-query.ts";
+import { cursorKey, decodeCursor, encodeCursor, filterFingerprint } from "./cursor.ts";
+import { type ConnectionRequest, keysetBound, LEDGER_COLUMNS, type LedgerRow, pageShape, where } from "./ledger-query.ts";
 
 export type GroupLedgerPage = {
   edges: { cursor: string; node: LedgerRow }[];
@@ -27,23 +17,13 @@ export type GroupLedgerPage = {
 export async function groupLedgerPage(
   prisma: PrismaClient,
   group: { key: number; walletIds: readonly number[] },
-  args: ConnectionArgs & { filter?: LedgerFilter | null; order?: LedgerOrder | null },
+  args: ConnectionRequest,
 ): Promise<GroupLedgerPage> {
-  const filter = normalise(args.filter ?? {});
-  const order = args.order ?? "DATE_DESC";
-  if (args.first != null && args.last != null) throw ValidationError.field("last", "use either first or last, not both");
-  for (const name of ["first", "last"] as const) {
-    const n = args[name];
-    if (n != null && (n < 1 || n > MAX_PAGE_SIZE)) throw ValidationError.field(name, `must be between 1 and ${MAX_PAGE_SIZE}`);
-  }
+  const { filter, order, backwards, size, direction } = pageShape(args);
   const key = await cursorKey(prisma);
   const fingerprint = filterFingerprint({ group: group.key, filter });
   const after = args.after ? decodeCursor(key, args.after, { order, fingerprint, argument: "after" }) : null;
   const before = args.before ? decodeCursor(key, args.before, { order, fingerprint, argument: "before" }) : null;
-  const backwards = args.last != null;
-  const size = args.last ?? args.first ?? 20;
-  const descending = (order === "DATE_DESC") !== backwards;
-  const direction = descending ? Prisma.sql`DESC` : Prisma.sql`ASC`;
   const bounds: Prisma.Sql[] = [];
   if (after) bounds.push(keysetBound(after, order === "DATE_DESC" ? "<" : ">"));
   if (before) bounds.push(keysetBound(before, order === "DATE_DESC" ? ">" : "<"));

@@ -94,18 +94,8 @@ export async function ledgerConnections(
   walletIds: readonly number[],
   args: ConnectionRequest,
 ): Promise<Map<number, LedgerConnection | Error>> {
-  const filter = normalise(args.filter ?? {});
-  const order = args.order ?? "DATE_DESC";
-  if (args.first != null && args.last != null) throw ValidationError.field("last", "use either first or last, not both");
-  for (const name of ["first", "last"] as const) {
-    const n = args[name];
-    if (n != null && (n < 1 || n > MAX_PAGE_SIZE)) throw ValidationError.field(name, `must be between 1 and ${MAX_PAGE_SIZE}`);
-  }
+  const { filter, order, backwards, size, descending, direction } = pageShape(args);
   const key = await cursorKey(prisma);
-  const backwards = args.last != null;
-  const size = args.last ?? args.first ?? args.defaultFirst ?? 20;
-  const descending = (order === "DATE_DESC") !== backwards; // the direction we scan in
-  const direction = descending ? Prisma.sql`DESC` : Prisma.sql`ASC`;
   const results = new Map<number, LedgerConnection | Error>();
   // Wallets grouped by their decoded cursor bounds (without cursors: all of them in one group).
   const groups = new Map<
@@ -166,6 +156,25 @@ export async function ledgerConnections(
     }
   }
   return results;
+}
+
+/**
+ * A connection request's shape, checked: the filter, the order, the direction of the scan
+ * (backwards for `last`) and the page size (1..MAX_PAGE_SIZE; `first` and `last` exclude
+ * each other).
+ */
+export function pageShape(args: ConnectionRequest) {
+  const filter = normalise(args.filter ?? {});
+  const order = args.order ?? "DATE_DESC";
+  if (args.first != null && args.last != null) throw ValidationError.field("last", "use either first or last, not both");
+  for (const name of ["first", "last"] as const) {
+    const n = args[name];
+    if (n != null && (n < 1 || n > MAX_PAGE_SIZE)) throw ValidationError.field(name, `must be between 1 and ${MAX_PAGE_SIZE}`);
+  }
+  const backwards = args.last != null;
+  const size = args.last ?? args.first ?? args.defaultFirst ?? 20;
+  const descending = (order === "DATE_DESC") !== backwards; // the direction we scan in
+  return { filter, order, backwards, size, descending, direction: descending ? Prisma.sql`DESC` : Prisma.sql`ASC` };
 }
 
 export function keysetBound(at: Position, op: "<" | ">"): Prisma.Sql {

@@ -4,7 +4,7 @@ import { money, MoneyType, walletCurrencyId } from "../money/money.graphql.ts";
 import { InvoiceType } from "../invoices/invoice.graphql.ts";
 import { CurrencyType } from "../viewer/viewer.graphql.ts";
 import { PayoutType } from "../wallet/payout.graphql.ts";
-import type { LedgerConnection, LedgerPage, LedgerRow } from "./ledger-query.ts";
+import { type LedgerConnection, type LedgerPage, type LedgerRow, MAX_PAGE_SIZE } from "./ledger-query.ts";
 import { STUDIO_ACTIONS, studioAction, UNKNOWN_ACTION_DESCRIPTION } from "./studio-action.ts";
 
 export const LedgerTypeEnum = builder.enumType("TransactionType", {
@@ -185,3 +185,13 @@ export const LedgerPageType = builder.objectRef<LedgerPage>("TransactionPage").i
     lastPage: t.exposeInt("lastPage", { description: "The last page's number." }),
   }),
 });
+
+/** The arguments of every transaction connection (a wallet's, a group's). */
+export const transactionConnectionArgs = builder.args((t) => ({
+  first: t.int({ description: `Page size from the start, 1..${MAX_PAGE_SIZE}.` }),
+  after: t.string({ description: "Continue after this cursor (from pageInfo.endCursor)." }),
+  last: t.int({ description: `Page size from the end, 1..${MAX_PAGE_SIZE} (with before).` }),
+  before: t.string({ description: "Continue before this cursor (from pageInfo.startCursor)." }),
+  filter: t.field({ type: LedgerFilterInput, description: "Only the transactions that match." }),
+  order: t.field({ type: LedgerOrderEnum, defaultValue: "DATE_DESC", description: "Newest or oldest first." }),
+}));

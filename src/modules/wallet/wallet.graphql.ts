@@ -4,7 +4,7 @@ import { builder } from "../../graphql/builder.ts";
 import { money, MoneyType } from "../money/money.graphql.ts";
 import { InvalidCursorError, ValidationError } from "../errors.ts";
 import { ledgerPage, MAX_PAGE_SIZE } from "../ledger/ledger-query.ts";
-import { LedgerConnectionType, LedgerFilterInput, LedgerOrderEnum, LedgerPageType } from "../ledger/ledger.graphql.ts";
+import { LedgerConnectionType, LedgerFilterInput, LedgerPageType, transactionConnectionArgs } from "../ledger/ledger.graphql.ts";
 import { groupMembers } from "../accounts/account-group.service.ts";
 import { AccountType, CurrencyType, Viewer } from "../viewer/viewer.graphql.ts";
 
@@ -44,14 +44,7 @@ export const WalletType = builder.prismaObject("Wallet", {
       type: LedgerConnectionType,
       description: `Visible ledger entries (internal ones such as RELEASE_PENDING are never listed). At most ${MAX_PAGE_SIZE} per page.`,
       errors: { types: [InvalidCursorError, ValidationError], directResult: true, union: resultUnion("WalletTransactions") },
-      args: {
-        first: t.arg.int({ description: `Page size from the start, 1..${MAX_PAGE_SIZE}.` }),
-        after: t.arg.string({ description: "Continue after this cursor (from pageInfo.endCursor)." }),
-        last: t.arg.int({ description: `Page size from the end, 1..${MAX_PAGE_SIZE} (with before).` }),
-        before: t.arg.string({ description: "Continue before this cursor (from pageInfo.startCursor)." }),
-        filter: t.arg({ type: LedgerFilterInput, description: "Only the transactions that match." }),
-        order: t.arg({ type: LedgerOrderEnum, defaultValue: "DATE_DESC", description: "Newest or oldest first." }),
-      },
+      args: transactionConnectionArgs,
       resolve: (wallet, args, ctx) => ctx.loaders.walletTransactions.load({ walletId: wallet.id, args }),
     }),
     transactionPage: t.field({
