@@ -13,3 +13,10 @@ export const payloadOf = (name: string, dataField: string) => ({
   result: { name: `${name}Payload`, description: `${name} succeeded: the ${dataField} it produced.` },
   dataField: { name: dataField, description: `The ${dataField} the mutation produced.` },
 });
+
+/** A field's typed errors: thrown errors of these classes become members of `<Name>Result`. */
+export const typedErrors = (name: string, types: (new (...args: never[]) => Error)[]) => ({
+  types,
+  directResult: true as const,
+  union: resultUnion(name),
+});

@@ -1,5 +1,5 @@
 import { MAX_PAGE_SIZE } from "../ledger/ledger-query.ts";
-import { resultUnion } from "../../graphql/results.ts";
+import { typedErrors } from "../../graphql/results.ts";
 import { NodeInterface, nodeIdFields } from "../node/node.graphql.ts";
 import { builder } from "../../graphql/builder.ts";
 import { money, MoneyType } from "../money/money.graphql.ts";
@@ -141,7 +141,7 @@ const Affiliate = builder.objectRef<{ accountId: number }>("Affiliate").implemen
       nullable: true,
       description:
         "The invitation for this fee (default: the platform's default fee), or null until `createInvitation` made one. Never writes.",
-      errors: { types: [ValidationError], directResult: true, union: resultUnion("Invitation") },
+      errors: typedErrors("Invitation", [ValidationError]),
       args: { feeBasisPoints: t.arg.int({ description: "0..1000 (10 % at most)." }) },
       resolve: async (query, a, args, ctx) => {
         const found = await findInvitation(ctx.prisma, a.accountId, args.feeBasisPoints);
@@ -152,7 +152,7 @@ const Affiliate = builder.objectRef<{ accountId: number }>("Affiliate").implemen
     invited: t.field({
       description: "The creators who registered with the viewer's invitations.",
       type: InvitedConnection,
-      errors: { types: [ValidationError, InvalidCursorError], directResult: true, union: resultUnion("Invited") },
+      errors: typedErrors("Invited", [ValidationError, InvalidCursorError]),
       args: {
         first: t.arg.int({ defaultValue: 50, description: "Page size." }),
         after: t.arg.string({ description: "Continue after this cursor (from pageInfo.endCursor)." }),
@@ -162,11 +162,7 @@ const Affiliate = builder.objectRef<{ accountId: number }>("Affiliate").implemen
     transactions: t.field({
       type: LedgerConnectionType,
       description: "Affiliate earnings in the viewer's ledger.",
-      errors: {
-        types: [ValidationError, InvalidCursorError],
-        directResult: true,
-        union: resultUnion("AffiliateTransactions"),
-      },
+      errors: typedErrors("AffiliateTransactions", [ValidationError, InvalidCursorError]),
       args: {
         first: t.arg.int({ description: `Page size from the start, 1..${MAX_PAGE_SIZE}.` }),
         after: t.arg.string({ description: "Continue after this cursor (from pageInfo.endCursor)." }),
@@ -210,7 +206,7 @@ builder.mutationField("createInvitation", (t) =>
     type: CreateInvitationPayload,
     authScopes: { can: "affiliate.invite" },
     description: "The viewer's invitation for this fee: created on first request, the same one after that.",
-    errors: { types: [ValidationError], directResult: true, union: resultUnion("CreateInvitation") },
+    errors: typedErrors("CreateInvitation", [ValidationError]),
     args: {
       input: t.arg({
         description: "The fee of the invitation (default: the platform's default fee).",

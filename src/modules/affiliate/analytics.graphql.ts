@@ -1,14 +1,10 @@
 import { builder } from "../../graphql/builder.ts";
-import { resultUnion } from "../../graphql/results.ts";
+import { typedErrors } from "../../graphql/results.ts";
 import { ForbiddenError, NotFoundError, ValidationError } from "../errors.ts";
 import { recordInvitationVisit, setReferralFee } from "./analytics.service.ts";
 import { feeBpsFromPercentage } from "./fee.ts";
 
-const errors = (name: string) => ({
-  types: [ValidationError, ForbiddenError, NotFoundError],
-  directResult: true as const,
-  union: resultUnion(name),
-});
+const errors = (name: string) => typedErrors(name, [ValidationError, ForbiddenError, NotFoundError]);
 
 const RecordInvitationVisitPayload = builder.objectRef<{ invitationId: number }>("RecordInvitationVisitPayload").implement({
   description: "RecordInvitationVisit succeeded (or the event was already counted).",

@@ -1,6 +1,6 @@
 import { builder } from "../../graphql/builder.ts";
 import { ErrorInterface } from "../../graphql/errors.ts";
-import { resultUnion } from "../../graphql/results.ts";
+import { typedErrors } from "../../graphql/results.ts";
 import { ForbiddenError, NotFoundError, ValidationError } from "../errors.ts";
 import { money, MoneyType } from "../money/money.graphql.ts";
 import { Viewer } from "../viewer/viewer.graphql.ts";
@@ -139,11 +139,7 @@ builder.mutationField("setPayoutDetails", (t) =>
     authScopes: { can: "payout.details" },
     type: SetPayoutDetailsPayload,
     description: "Store where the viewer's payouts go: exactly the fields its currency needs, each validated.",
-    errors: {
-      types: [ValidationError, ForbiddenError, NotFoundError],
-      directResult: true,
-      union: resultUnion("SetPayoutDetails"),
-    },
+    errors: typedErrors("SetPayoutDetails", [ValidationError, ForbiddenError, NotFoundError]),
     args: {
       input: t.arg({
         required: true,

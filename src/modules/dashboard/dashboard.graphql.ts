@@ -1,4 +1,4 @@
-import { resultUnion } from "../../graphql/results.ts";
+import { typedErrors } from "../../graphql/results.ts";
 import { builder } from "../../graphql/builder.ts";
 import { safeMinorUnits } from "../../graphql/money.ts";
 import { ForbiddenError } from "../errors.ts";
@@ -154,7 +154,7 @@ builder.objectField(Viewer, "aggregateDashboard", (t) =>
     description:
       "KPIs merged across accounts the viewer may aggregate: a master gets itself and every linked child; anyone else only " +
       "itself. additionalTokens never add an account (deprecated); a child that sends them gets ForbiddenError.",
-    errors: { types: [ForbiddenError], directResult: true, union: resultUnion("AggregateDashboard") },
+    errors: typedErrors("AggregateDashboard", [ForbiddenError]),
     args: {
       additionalTokens: t.arg.stringList({
         description: "Tokens of other accounts (the legacy API's additional_tokens): never add an account.",

@@ -1,5 +1,5 @@
 import { builder } from "../../graphql/builder.ts";
-import { resultUnion } from "../../graphql/results.ts";
+import { typedErrors } from "../../graphql/results.ts";
 import { groupMembers } from "../accounts/account-group.service.ts";
 import { AccountGroupType } from "../accounts/session.graphql.ts";
 import { InvalidCursorError, ValidationError } from "../errors.ts";
@@ -45,7 +45,7 @@ builder.objectField(AccountGroupType, "transactions", (t) =>
     description:
       "One feed for the whole group: the visible transactions of the master and every child (anyone else: its own), " +
       `merged by time, each edge naming its account and currency. At most ${MAX_PAGE_SIZE} per page.`,
-    errors: { types: [InvalidCursorError, ValidationError], directResult: true, union: resultUnion("AccountGroupTransactions") },
+    errors: typedErrors("AccountGroupTransactions", [InvalidCursorError, ValidationError]),
     args: transactionConnectionArgs,
     resolve: async (group, args, ctx) => {
       const wallets = await ctx.loaders.walletByAccountId.loadMany(groupMembers(group.accountId, group));

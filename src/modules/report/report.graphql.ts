@@ -1,4 +1,4 @@
-import { resultUnion } from "../../graphql/results.ts";
+import { typedErrors } from "../../graphql/results.ts";
 import { builder } from "../../graphql/builder.ts";
 import { ForbiddenError, ValidationError } from "../errors.ts";
 import { InvoiceType } from "../invoices/invoice.graphql.ts";
@@ -132,7 +132,7 @@ builder.queryField("transactionReport", (t) =>
     authScopes: { can: "report.read" },
     type: ReportType,
     description: "The caller's organisation (a master with its children, or itself) as one transaction report, newest first.",
-    errors: { types: [ValidationError, ForbiddenError], directResult: true, union: resultUnion("TransactionReport") },
+    errors: typedErrors("TransactionReport", [ValidationError, ForbiddenError]),
     args: {
       filter: t.arg({ type: ReportFilterInput, description: "Only the rows that match (the sums too)." }),
       page: t.arg.int({ defaultValue: 1, description: "The page, from 1." }),

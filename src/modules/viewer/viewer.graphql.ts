@@ -1,4 +1,4 @@
-import { resultUnion } from "../../graphql/results.ts";
+import { typedErrors } from "../../graphql/results.ts";
 import { NodeInterface, nodeIdFields } from "../node/node.graphql.ts";
 import { builder } from "../../graphql/builder.ts";
 import { revokeAccountToken } from "../accounts/token.service.ts";
@@ -96,7 +96,7 @@ builder.mutationField("revokeToken", (t) =>
       "Revokes a token: any token may revoke itself; OWNER and ADMIN tokens may revoke any token of their own account. Idempotent.",
     authScopes: { can: "tokens.revokeOwn" },
     args: { input: t.arg({ description: "The token to revoke.", type: RevokeTokenInput, required: true }) },
-    errors: { types: [NotFoundError, ForbiddenError], directResult: true, union: resultUnion("RevokeToken") },
+    errors: typedErrors("RevokeToken", [NotFoundError, ForbiddenError]),
     resolve: async (_root, { input }, ctx) => {
       const { alreadyRevoked } = await revokeAccountToken(ctx.prisma, ctx.viewer!, input.tokenId);
       return { tokenId: input.tokenId, alreadyRevoked };

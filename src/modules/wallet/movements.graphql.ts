@@ -1,4 +1,4 @@
-import { resultUnion } from "../../graphql/results.ts";
+import { typedErrors } from "../../graphql/results.ts";
 import { builder } from "../../graphql/builder.ts";
 import {
   AmountLimitError,
@@ -21,11 +21,7 @@ import { requestCashout, settlePayout } from "./payout.service.ts";
 import { recordSale } from "./sale.service.ts";
 
 const COMMON_ERRORS = [ValidationError, ForbiddenError, NotFoundError, IdempotencyConflictError, AmountLimitError];
-const errors = (name: string, extra: (new (...args: never[]) => Error)[] = []) => ({
-  types: [...COMMON_ERRORS, ...extra],
-  directResult: true as const,
-  union: resultUnion(name),
-});
+const errors = (name: string, extra: (new (...args: never[]) => Error)[] = []) => typedErrors(name, [...COMMON_ERRORS, ...extra]);
 
 /** `<Mutation>Payload { payout }`: one payload type per mutation, as every mutation has. */
 const payoutPayload = (name: string) =>

@@ -1,4 +1,4 @@
-import { resultUnion } from "../../graphql/results.ts";
+import { typedErrors } from "../../graphql/results.ts";
 import { NodeInterface, nodeIdFields } from "../node/node.graphql.ts";
 import { builder } from "../../graphql/builder.ts";
 import { money, MoneyType } from "../money/money.graphql.ts";
@@ -43,14 +43,14 @@ export const WalletType = builder.prismaObject("Wallet", {
     transactions: t.field({
       type: LedgerConnectionType,
       description: `Visible ledger entries (internal ones such as RELEASE_PENDING are never listed). At most ${MAX_PAGE_SIZE} per page.`,
-      errors: { types: [InvalidCursorError, ValidationError], directResult: true, union: resultUnion("WalletTransactions") },
+      errors: typedErrors("WalletTransactions", [InvalidCursorError, ValidationError]),
       args: transactionConnectionArgs,
       resolve: (wallet, args, ctx) => ctx.loaders.walletTransactions.load({ walletId: wallet.id, args }),
     }),
     transactionPage: t.field({
       type: LedgerPageType,
       description: "The same entries in numbered pages, newest first.",
-      errors: { types: [ValidationError], directResult: true, union: resultUnion("WalletTransactionPage") },
+      errors: typedErrors("WalletTransactionPage", [ValidationError]),
       args: {
         page: t.arg.int({ defaultValue: 1, description: "The page, from 1." }),
         perPage: t.arg.int({ defaultValue: 15, description: `Transactions per page, 1..${MAX_PAGE_SIZE}.` }),
