@@ -1,3 +1,4 @@
+import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { builder } from "../../graphql/builder.ts";
 import { ErrorInterface } from "../../graphql/errors.ts";
 import { typedErrors } from "../../graphql/results.ts";
@@ -110,7 +111,7 @@ const PayoutDetailsType = builder.objectRef<DetailsView>("PayoutDetails").implem
   }),
 });
 
-async function detailsView(ctx: { prisma: import("../../generated/prisma/client.ts").PrismaClient }, accountId: number) {
+async function detailsView(ctx: { prisma: PrismaClient }, accountId: number): Promise<DetailsView> {
   const [account, stored] = await Promise.all([
     ctx.prisma.account.findUniqueOrThrow({ where: { id: accountId }, include: { currency: true } }),
     ctx.prisma.payoutDetails.findUnique({ where: { accountId } }),

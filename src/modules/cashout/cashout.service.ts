@@ -6,23 +6,19 @@ import { type CashoutDecision, type CashoutSettings, decideCashout } from "./cas
 
 type Reader = Pick<PrismaClient | Prisma.TransactionClient, "wallet" | "payoutDetails">;
 
-/**
- * The decision for an account's wallet as it stands (`available` overrides the balance read:
- * requestCashout passes the balance it holds locked).
- */
+/** The decision for an account's wallet as it stands now (the preview); null without a wallet. */
 export async function cashoutDecision(
   db: Reader,
   accountId: number,
   role: TokenRole,
   settings: CashoutSettings,
-  available?: bigint,
 ): Promise<CashoutDecision | null> {
   const [wallet, details] = await Promise.all([
     db.wallet.findUnique({ where: { accountId }, include: { currency: true } }),
     db.payoutDetails.findUnique({ where: { accountId } }),
   ]);
   if (!wallet) return null;
-  return decideCashout({ available: available ?? wallet.available, currency: wallet.currency, role, details }, settings);
+  return decideCashout({ available: wallet.available, currency: wallet.currency, role, details }, settings);
 }
 
 /** What requestCashout throws for a decision with blocks (none: it may proceed). */

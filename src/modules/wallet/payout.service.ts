@@ -2,13 +2,12 @@ import { z } from "zod";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { parseInput } from "../accounts/account.service.ts";
 import type { TokenRole } from "../../generated/prisma/enums.ts";
-import { cashoutDecision, refusal } from "../cashout/cashout.service.ts";
-import { type CashoutSettings, DEFAULT_CASHOUT_SETTINGS } from "../cashout/cashout-rules.ts";
+import { refusal } from "../cashout/cashout.service.ts";
+import { type CashoutSettings, DEFAULT_CASHOUT_SETTINGS, decideCashout } from "../cashout/cashout-rules.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
 import { type EntryLine, lockWallet, postMovement } from "../ledger/ledger.service.ts";
 import { cashouts, countOutcome, payoutSettlements } from "../../metrics/domain-metrics.ts";
 import { idempotent } from "./idempotency.service.ts";
-import { walletOfAccount } from "./wallet-lookup.ts";
 
 export type PayoutResult = { payoutId: number };
 
@@ -27,10 +26,15 @@ export async function requestCashout(
   const settings = options.settings ?? DEFAULT_CASHOUT_SETTINGS;
   return countOutcome(cashouts, () =>
     idempotent(prisma, scope, async (tx) => {
-      const wallet = await walletOfAccount(tx, accountId);
+      const [wallet, details] = await Promise.all([
+        tx.wallet.findUnique({ where: { accountId }, include: { currency: true } }),
+        tx.payoutDetails.findUnique({ where: { accountId } }),
+      ]);
+      if (!wallet) throw new NotFoundError(`Account ${accountId} has no wallet`);
       const { available } = (await lockWallet(tx, wallet.id)).balances;
-      const decision = await cashoutDecision(tx, accountId, options.role ?? "OWNER", settings, available);
-      const refused = refusal(decision!);
+      // The preview's rules, applied to the balance held locked.
+      const state = { available, currency: wallet.currency, role: options.role ?? "OWNER", details } as const;
+      const refused = refusal(decideCashout(state, settings));
       if (refused) throw refused;
       const payout = await tx.payout.create({ data: { walletId: wallet.id, currencyId: wallet.currencyId, amount: available } });
       await postMovement(tx, { walletId: wallet.id, lines: cashoutLines(available, payout.id) });

@@ -73,7 +73,7 @@ builder.objectField(WalletType, "upcomingReleases", (t) =>
     resolve: async (wallet, args, ctx) => {
       const first = args.first ?? 20;
       if (first < 1 || first > 100) throw ValidationError.field("first", "must be between 1 and 100");
-      const timeline = await releaseTimeline(ctx.prisma, wallet.id, ctx.holdPeriodDays, first);
+      const timeline = await releaseTimeline(ctx.prisma, wallet, ctx.holdPeriodDays, first);
       return { ...timeline, holdPeriodDays: ctx.holdPeriodDays, now: new Date() };
     },
   }),

@@ -16,13 +16,13 @@ const DAY_MS = 86_400_000;
  */
 export async function releaseTimeline(
   prisma: PrismaClient,
-  walletId: number,
+  wallet: { id: number; currencyId: number },
   holdPeriodDays: number,
   limit: number,
 ): Promise<ReleaseTimeline> {
+  const walletId = wallet.id;
   const holdMs = holdPeriodDays * DAY_MS;
-  const [wallet, days, sales] = await Promise.all([
-    prisma.wallet.findUniqueOrThrow({ where: { id: walletId }, select: { currencyId: true } }),
+  const [days, sales] = await Promise.all([
     prisma.$queryRaw<{ date: string; amount: bigint; sales: bigint }[]>`
       SELECT to_char(((s.created_at + ${holdMs} * interval '1 millisecond') AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS date,
              SUM(s.amount)::bigint AS amount, count(*)::bigint AS sales
