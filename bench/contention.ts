@@ -6,31 +6,16 @@
 // Run by hand:  DATABASE_URL=postgres://... npx tsx bench/contention.ts [race=1000] [lockSeconds=20]
 import { randomUUID } from "node:crypto";
 import pg from "pg";
-import { openDatabase } from "../src/db/database.ts";
-import { migrate } from "../src/db/migrate.ts";
-import { createLogger } from "../src/logger.ts";
-import { createAccount } from "../src/modules/accounts/account.service.ts";
-import { issueToken } from "../src/modules/accounts/token.service.ts";
 import { reconcile } from "../src/modules/ledger/reconcile.ts";
+import { openBench } from "./setup.ts";
 import { childEnv, runServer, waitFor } from "../test/helpers/processes.ts";
 
-const url = process.env.DATABASE_URL;
-if (!url) throw new Error("set DATABASE_URL: this benchmark runs on PostgreSQL");
 const raceSize = Number(process.argv[2] ?? 1000);
 const lockSeconds = Number(process.argv[3] ?? 20);
 const OTHERS = 20;
 const CONCURRENCY = 10;
 
-const db = await openDatabase(
-  { kind: "postgres", url, poolMax: 4, connectTimeoutMs: 5000, statementTimeoutMs: 0 },
-  createLogger("warn"),
-);
-await migrate(db.pool);
-const stamp = Date.now();
-const account = async (name: string, role: "CREATOR" | "SERVICE" = "CREATOR") => {
-  const a = await createAccount(db.prisma, { email: `${name}-${stamp}@bench.example`, displayName: name, currency: "USD", role });
-  return { id: a.id, token: (await issueToken(db.prisma, { accountId: a.id })).token };
-};
+const { url, db, account } = await openBench();
 const service = await account("service", "SERVICE");
 const hot = await account("hot");
 const others = await Promise.all(Array.from({ length: OTHERS }, (_, i) => account(`other-${i}`)));

@@ -37,3 +37,27 @@ export async function waitFor(p: Running, pattern: RegExp, timeoutMs = 60_000): 
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+export type Gateway = { process: Running; url: string };
+
+/** `count` real gateway processes on one database, started together; stop() sends SIGTERM and waits. */
+export async function startGateways(
+  count: number,
+  env: NodeJS.ProcessEnv,
+): Promise<{ gateways: Gateway[]; stop(): Promise<void> }> {
+  const started = Array.from({ length: count }, () => runServer(env));
+  const gateways: Gateway[] = [];
+  for (const process of started) {
+    const [, url] = await waitFor(process, /GraphiQL: (http:\/\/\S+)\/graphql/);
+    gateways.push({ process, url: url! });
+  }
+  return {
+    gateways,
+    stop: async () => {
+      for (const g of started) {
+        g.child.kill("SIGTERM");
+        await g.exited;
+      }
+    },
+  };
+}

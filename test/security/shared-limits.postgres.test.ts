@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POSTGRES_URL, testDatabase } from "../helpers/db.ts";
 import { createCreator, uniqueEmail } from "../helpers/factories.ts";
 import { randomAddress } from "../helpers/limits.ts";
-import { childEnv, type Running, runServer, waitFor } from "../helpers/processes.ts";
+import { childEnv, type Gateway, startGateways } from "../helpers/processes.ts";
 
 // PostgreSQL only: two real gateway processes on one database share every limit through it.
 describe("two gateway processes on one PostgreSQL database count limits together", () => {
-  const gateways: { process: Running; url: string }[] = [];
-
+  let gateways: Gateway[] = [];
+  let stop: () => Promise<void>;
   beforeAll(async () => {
     const env = childEnv({
       DATABASE_URL: POSTGRES_URL as string,
@@ -18,24 +18,14 @@ describe("two gateway processes on one PostgreSQL database count limits together
       RATE_LIMIT_READ_PER_MINUTE: "4",
       LOGIN_FAILURES_PER_EMAIL: "3",
     });
-    const started = [runServer(env), runServer(env)];
-    for (const process of started) {
-      const [, url] = await waitFor(process, /GraphiQL: (http:\/\/\S+)\/graphql/);
-      gateways.push({ process, url: url! });
-    }
+    ({ gateways, stop } = await startGateways(2, env));
   }, 90_000);
-
-  afterAll(async () => {
-    for (const g of gateways) {
-      g.process.child.kill("SIGTERM");
-      await g.process.exited;
-    }
-  });
+  afterAll(() => stop());
 
   it("spends one read budget across both processes, and locks an email whichever process saw the failures", async () => {
     const db = await testDatabase();
     const me = await createCreator(db);
-    const [a, b] = gateways as [(typeof gateways)[0], (typeof gateways)[0]];
+    const [a, b] = gateways as [Gateway, Gateway];
     const read = async (g: typeof a) => {
       const res = await fetch(`${g.url}/api/wallet`, {
         headers: { authorization: `Bearer ${me.token}`, "x-forwarded-for": randomAddress() },
