@@ -41,7 +41,8 @@ export default tseslint.config(
           acceptedIdNames: ["id"],
           acceptedIdTypes: ["ID"],
           exceptions: {
-            suffixes: ["Payload", "Error", "Connection", "Edge"],
+            // Events carry `eventId` (a resume position), not a refetchable Node id.
+            suffixes: ["Payload", "Error", "Connection", "Edge", "Event"],
             types: [
               "AccountGroup",
               "AccountStatement",

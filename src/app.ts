@@ -12,6 +12,7 @@ import { createRateLimits } from "./limits/rate-limits.ts";
 import type { Logger } from "./logger.ts";
 import { type AppMetrics, createAppMetrics, DEFAULT_METRICS } from "./metrics/app-metrics.ts";
 import { DEFAULT_CASHOUT_SETTINGS } from "./modules/cashout/cashout-rules.ts";
+import { WalletEventHub } from "./modules/events/wallet-event-hub.ts";
 import { useApiDocs } from "./plugins/use-api-docs.ts";
 import { useClientAddress } from "./plugins/client-address.ts";
 import { useEdgeHygiene } from "./plugins/use-edge-hygiene.ts";
@@ -31,6 +32,8 @@ export type AppDeps = {
   config?: Partial<Pick<Config, "holdPeriodDays" | "appLinkBase" | "metrics" | "cashout">> & { limits?: LimitsConfig };
   /** Made here unless the caller serves them elsewhere too (the separate metrics port). */
   metrics?: AppMetrics;
+  /** Live events; made here unless the caller closes them on shutdown. */
+  events?: WalletEventHub;
 };
 
 /**
@@ -38,10 +41,11 @@ export type AppDeps = {
  * /graphql (GraphiQL in a browser), /healthz, /readyz, /metrics, and the legacy REST paths under /api. Tests call `app.fetch` directly
  * or mount it on a real socket.
  */
-export function createApp({ db, logger, config = {}, metrics = createAppMetrics(db, restRoutes) }: AppDeps) {
+export function createApp({ db, logger, config = {}, metrics = createAppMetrics(db, restRoutes), events }: AppDeps) {
   const holdPeriodDays = config.holdPeriodDays ?? 7;
   const appLinkBase = config.appLinkBase ?? "https://fangate.info";
   const limits = config.limits ?? DEFAULT_LIMITS;
+  const walletEvents = events ?? new WalletEventHub(db, logger, limits.subscriptions);
   // In PostgreSQL when several gateways may share the database; in memory on the embedded one.
   const rateLimits = createRateLimits(limits.rate, { pgPool: db.pgPool });
   const clientAddress = useClientAddress({ trustProxy: limits.trustProxy });
@@ -90,6 +94,7 @@ export function createApp({ db, logger, config = {}, metrics = createAppMetrics(
       holdPeriodDays,
       appLinkBase,
       cashout: config.cashout ?? DEFAULT_CASHOUT_SETTINGS,
+      events: walletEvents,
     }),
     plugins: [
       // First: it may replace the Request (a chunked body read up to the limit), and every later

@@ -54,6 +54,11 @@ const ConfigSchema = z.object({
   LOGIN_FAILURES_PER_ADDRESS_PER_HOUR: count(L.rate.loginFailuresPerAddressPerHour),
   REGISTRATIONS_PER_ADDRESS_PER_HOUR: count(L.rate.registrationsPerAddressPerHour),
   BAD_TOKENS_PER_ADDRESS_PER_MINUTE: count(L.rate.badTokensPerAddressPerMinute),
+  SUBSCRIPTIONS_PER_TOKEN: count(L.subscriptions.perToken, 10_000),
+  SUBSCRIPTIONS_PER_PROCESS: count(L.subscriptions.perProcess, 1_000_000),
+  SUBSCRIPTION_QUEUE_EVENTS: count(L.subscriptions.queueEvents, 100_000),
+  SUBSCRIPTION_SLOW_CONSUMER_MS: count(L.subscriptions.slowConsumerMs, 600_000),
+  SUBSCRIPTION_REPLAY_MAX: count(L.subscriptions.replayMax, 100_000),
   TRUST_PROXY: z.enum(["true", "false"]).default("false"),
   CORS_ORIGINS: z
     .string()
@@ -178,6 +183,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       },
       trustProxy: e.TRUST_PROXY === "true",
       corsOrigins: e.CORS_ORIGINS,
+      subscriptions: {
+        perToken: e.SUBSCRIPTIONS_PER_TOKEN,
+        perProcess: e.SUBSCRIPTIONS_PER_PROCESS,
+        queueEvents: e.SUBSCRIPTION_QUEUE_EVENTS,
+        slowConsumerMs: e.SUBSCRIPTION_SLOW_CONSUMER_MS,
+        replayMax: e.SUBSCRIPTION_REPLAY_MAX,
+      },
     },
     metrics: { token: e.METRICS_TOKEN ?? null, port: e.METRICS_PORT ?? null },
     cashout: { minimumMinor: e.CASHOUT_MINIMUMS, requirePayoutDetails: e.CASHOUT_REQUIRE_PAYOUT_DETAILS === "true" },

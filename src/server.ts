@@ -7,6 +7,7 @@ import { MigrationError } from "./db/migrate.ts";
 import { createLogger } from "./logger.ts";
 import { createAppMetrics } from "./metrics/app-metrics.ts";
 import { createMetricsServer } from "./metrics/metrics-server.ts";
+import { WalletEventHub } from "./modules/events/wallet-event-hub.ts";
 import { configureMoneyLimits } from "./modules/money-limits.ts";
 import { walletLanes } from "./modules/wallet/wallet-lanes.ts";
 import { restRoutes } from "./rest/routes/index.ts";
@@ -27,7 +28,8 @@ async function main(): Promise<void> {
   onSignal = () => void db.close().finally(() => process.exit(0));
   const demoTokens = await maybeLoadDemoData(db, config);
   const metrics = createAppMetrics(db, restRoutes);
-  const app = createApp({ db, logger, config, metrics });
+  const events = new WalletEventHub(db, logger, config.limits.subscriptions);
+  const app = createApp({ db, logger, config, metrics, events });
   const server = http.createServer(app);
   await listen(server, config.port, config.host);
   const metricsServer = config.metrics.port === null ? null : createMetricsServer(metrics, config.metrics);
@@ -62,6 +64,8 @@ async function main(): Promise<void> {
     }, config.shutdownTimeoutMs);
     force.unref();
     metricsServer?.close();
+    // Open event streams would hold the server open until the timeout: end them (clients resume elsewhere).
+    await events.close();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();

@@ -4,6 +4,7 @@ import { PrismaClient } from "../generated/prisma/client.ts";
 import type { Logger } from "../logger.ts";
 import { openPGlite } from "./pglite.ts";
 import { openPostgres } from "./postgres.ts";
+import type { Listening, NotificationHandlers } from "./notifications.ts";
 import type { SqlPool } from "./sql-session.ts";
 import { countingAdapter, StatementCounter } from "./statement-counter.ts";
 
@@ -16,6 +17,8 @@ export type Database = {
   /** node-postgres' pool on a PostgreSQL server (shared state such as rate limits lives there); null on PGlite. */
   pgPool: pg.Pool | null;
   statements: StatementCounter;
+  /** LISTEN on channels: another connection on PostgreSQL, in process on PGlite. */
+  listen(channels: readonly string[], handlers: NotificationHandlers): Promise<Listening>;
   /** Throws unless the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -41,6 +44,7 @@ export async function openDatabase(
     pool: handle.pool,
     pgPool: "pgPool" in handle ? handle.pgPool : null,
     statements,
+    listen: (channels, handlers) => handle.listen(channels, handlers),
     ping: async () => {
       await handle.pool.withSession((s) => s.query("select 1"));
     },

@@ -2,11 +2,13 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { lockDataDir } from "./data-dir-lock.ts";
+import type { Listening, NotificationHandlers } from "./notifications.ts";
 import type { SqlPool, SqlSession } from "./sql-session.ts";
 
 export type PGliteHandle = {
   adapter: PrismaPGlite;
   pool: SqlPool;
+  listen(channels: readonly string[], handlers: NotificationHandlers): Promise<Listening>;
   close(): Promise<void>;
 };
 
@@ -30,6 +32,17 @@ export async function openPGlite(dataDir: string): Promise<PGliteHandle> {
   return {
     adapter: new PrismaPGlite(pglite),
     pool: { withSession: (fn) => fn(session) },
+    // In process: the embedded engine delivers its own NOTIFYs (on commit) to these callbacks.
+    listen: async (channels, handlers) => {
+      const stops = await Promise.all(
+        channels.map((channel) => pglite.listen(channel, (payload) => handlers.onNotification(channel, payload))),
+      );
+      return {
+        close: async () => {
+          if (!pglite.closed) await Promise.all(stops.map((stop) => stop()));
+        },
+      };
+    },
     close: async () => {
       try {
         if (!pglite.closed) await pglite.close();

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import type { Logger } from "../logger.ts";
+import { type Listening, listenPostgres, type NotificationHandlers } from "./notifications.ts";
 import type { SqlPool } from "./sql-session.ts";
 
 export type PostgresOptions = {
@@ -13,7 +14,13 @@ export type PostgresOptions = {
   lockTimeoutMs?: number;
 };
 
-export type PostgresHandle = { adapter: PrismaPg; pool: SqlPool; pgPool: pg.Pool; close(): Promise<void> };
+export type PostgresHandle = {
+  adapter: PrismaPg;
+  pool: SqlPool;
+  pgPool: pg.Pool;
+  listen(channels: readonly string[], handlers: NotificationHandlers): Promise<Listening>;
+  close(): Promise<void>;
+};
 
 export function openPostgres(options: PostgresOptions, logger: Logger): PostgresHandle {
   const pool = new pg.Pool({
@@ -40,9 +47,20 @@ export function openPostgres(options: PostgresOptions, logger: Logger): Postgres
         .digest("hex")
         .slice(0, 24)}`,
   });
+  const listeners = new Set<Listening>();
   return {
     adapter,
     pgPool: pool,
+    listen: async (channels, handlers) => {
+      const listening = await listenPostgres(options, channels, handlers, logger);
+      listeners.add(listening);
+      return {
+        close: async () => {
+          listeners.delete(listening);
+          await listening.close();
+        },
+      };
+    },
     pool: {
       withSession: async (fn) => {
         const client = await pool.connect();
@@ -58,6 +76,9 @@ export function openPostgres(options: PostgresOptions, logger: Logger): Postgres
         }
       },
     },
-    close: () => pool.end(),
+    close: async () => {
+      await Promise.all([...listeners].map((l) => l.close()));
+      await pool.end();
+    },
   };
 }

@@ -26,6 +26,8 @@ export const builder = new SchemaBuilder<{
   // where the field declares one (REST maps it to 403).
   plugins: [ErrorsPlugin, ScopeAuthPlugin, PrismaPlugin],
   scopeAuth: {
+    // Subscriptions are authorised when they open (and re-checked by the event hub on changes).
+    authorizeOnSubscribe: true,
     authScopes: (ctx) => ({
       authenticated: ctx.viewer !== null,
       can: (capability) => ctx.viewer !== null && may(ctx.viewer.role, capability),

@@ -4,6 +4,7 @@ import type { TokenRole } from "../generated/prisma/enums.ts";
 import type { RateLimits } from "../limits/rate-limits.ts";
 import type { Logger } from "../logger.ts";
 import type { CashoutSettings } from "../modules/cashout/cashout-rules.ts";
+import type { WalletEventHub } from "../modules/events/wallet-event-hub.ts";
 import type { Loaders } from "./loaders.ts";
 
 /** Who is calling: resolved once per request from `Authorization: Bearer` or `X-API-Key`. */
@@ -22,6 +23,10 @@ export type GraphQLContext = {
   appLinkBase: string;
   /** The cashout rules' settings (preview and requestCashout). */
   cashout: CashoutSettings;
+  /** Live wallet events of this process (subscriptions). */
+  events: WalletEventHub;
+  /** The HTTP request (subscriptions read Last-Event-ID from it). */
+  request: Request;
   requestId: string;
   logger: Logger;
 };

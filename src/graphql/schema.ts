@@ -19,5 +19,6 @@ import "../modules/dashboard/dashboard.graphql.ts";
 import "../modules/report/report.graphql.ts";
 import "../modules/cashout/cashout.graphql.ts";
 import "../modules/statements/statement.graphql.ts";
+import "../modules/events/events.graphql.ts";
 
 export const schema = builder.toSchema({ sortSchema: true });

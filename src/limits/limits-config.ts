@@ -40,6 +40,31 @@ export type LimitsConfig = {
   trustProxy: boolean;
   /** Origins allowed to call from a browser (exact match); empty: no CORS headers at all. */
   corsOrigins: string[];
+  /** Live event streams (GraphQL subscriptions over SSE). */
+  subscriptions: SubscriptionLimits;
+};
+
+export type SubscriptionLimits = {
+  /** Open streams per token in this process. */
+  perToken: number;
+  /** Open streams in this process. */
+  perProcess: number;
+  /**
+   * Events a client may fall behind by for up to slowConsumerMs (bursts), and never by ten
+   * times as many: past either it is dropped rather than buffered for.
+   */
+  queueEvents: number;
+  slowConsumerMs: number;
+  /** Most entries per wallet a resume may replay; an older resume point is refused. */
+  replayMax: number;
+};
+
+export const DEFAULT_SUBSCRIPTION_LIMITS: SubscriptionLimits = {
+  perToken: 5,
+  perProcess: 2_000,
+  queueEvents: 500,
+  slowConsumerMs: 5_000,
+  replayMax: 1_000,
 };
 
 export const DEFAULT_LIMITS: LimitsConfig = {
@@ -59,4 +84,5 @@ export const DEFAULT_LIMITS: LimitsConfig = {
   },
   trustProxy: false,
   corsOrigins: [],
+  subscriptions: DEFAULT_SUBSCRIPTION_LIMITS,
 };

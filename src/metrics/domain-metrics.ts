@@ -1,10 +1,11 @@
-import { Counter, Registry } from "prom-client";
+import { Counter, Gauge, Registry } from "prom-client";
 import { unavailableReason } from "../db/unavailable.ts";
 import { DomainError } from "../modules/errors.ts";
 
 /**
  * Counters the domain core moves (one set per process, whatever number of apps it serves):
- * rate-limit refusals, idempotency replays, cashouts and payout settlements by outcome.
+ * rate-limit refusals, idempotency replays, cashouts and payout settlements by outcome, live
+ * event streams.
  */
 export const domainRegistry = new Registry();
 
@@ -33,6 +34,26 @@ export const payoutSettlements = new Counter({
   name: "wallet_payout_settlements_total",
   help: "Payout settlements by outcome: paid, failed, or the error code that refused them.",
   labelNames: ["outcome"] as const,
+  registers: [domainRegistry],
+});
+
+export const eventStreamsOpen = new Gauge({
+  name: "wallet_event_streams_open",
+  help: "Open live event streams (GraphQL subscriptions over SSE) in this process.",
+  registers: [domainRegistry],
+});
+
+export const eventStreamsEnded = new Counter({
+  name: "wallet_event_streams_ended_total",
+  help: "Live event streams the gateway ended, by reason (token_revoked, token_expired, slow_consumer, shutting_down).",
+  labelNames: ["reason"] as const,
+  registers: [domainRegistry],
+});
+
+export const eventsQueued = new Counter({
+  name: "wallet_events_queued_total",
+  help: "Live events queued for subscribers, by kind (walletUpdated, transactionAdded).",
+  labelNames: ["kind"] as const,
   registers: [domainRegistry],
 });
 

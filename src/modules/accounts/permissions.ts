@@ -25,7 +25,7 @@ export const CAPABILITIES = {
   "wallet.read": {
     roles: ["OWNER", "ADMIN", "MEMBER", "VIEWER"],
     verb: "read the wallet",
-    what: "balances, ledger, payouts (`viewer.wallet`, legacy wallet paths, Studio feed)",
+    what: "balances, ledger, payouts (`viewer.wallet`, legacy wallet paths, Studio feed), live events (`walletUpdated`, `transactionAdded`)",
   },
   "wallet.cashout": {
     sensitive: true,
