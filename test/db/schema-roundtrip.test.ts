@@ -224,6 +224,16 @@ describe("schema.prisma and the migration SQL agree", () => {
     });
     expect((await prisma.ledgerEntry.findUniqueOrThrow({ where: { id: reference.id } })).referenceEntryId).toBe(entry.id);
 
+    // The trigger keeps these on insert; a combination no entry above has is written by hand.
+    const countRow = await prisma.walletEntryCount.create({
+      data: { walletId: wallet.id, type: "REFUND", bucket: "PENDING", entries: big },
+    });
+    await roundTrip("WalletEntryCount", countRow, () =>
+      prisma.walletEntryCount.findUnique({
+        where: { walletId_type_bucket: { walletId: wallet.id, type: "REFUND", bucket: "PENDING" } },
+      }),
+    );
+
     const rollupRow = await prisma.ledgerDailyRollup.create({
       data: {
         walletId: wallet.id,

@@ -66,3 +66,43 @@ export function decodeCursor(
   if (payload.f !== expected.fingerprint) throw new InvalidCursorError("FILTER_MISMATCH", expected.argument);
   return { createdAt: new Date(payload.t), id: payload.i };
 }
+
+export type Edge<N> = { readonly cursor: string; node: N };
+export type CursorPageInfo = {
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  startCursor: string | null;
+  endCursor: string | null;
+};
+
+/**
+ * A page's edges and pageInfo whose cursors are signed only when read: a client that selects
+ * only `pageInfo { endCursor }` costs one HMAC per page, not one per edge.
+ */
+export function lazyPage<N>(
+  nodes: N[],
+  encode: (node: N) => string,
+  more: { hasNextPage: boolean; hasPreviousPage: boolean },
+): { edges: Edge<N>[]; pageInfo: CursorPageInfo } {
+  const edges = nodes.map((node) => {
+    let cursor: string | undefined;
+    return {
+      node,
+      get cursor() {
+        return (cursor ??= encode(node));
+      },
+    };
+  });
+  return {
+    edges,
+    pageInfo: {
+      ...more,
+      get startCursor() {
+        return edges[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return edges.at(-1)?.cursor ?? null;
+      },
+    },
+  };
+}

@@ -1,5 +1,5 @@
 import { Prisma, type PrismaClient } from "../../generated/prisma/client.ts";
-import { cursorKey, decodeCursor, encodeCursor, filterFingerprint } from "./cursor.ts";
+import { cursorKey, decodeCursor, encodeCursor, filterFingerprint, lazyPage } from "./cursor.ts";
 import { type ConnectionRequest, keysetBound, LEDGER_COLUMNS, type LedgerRow, pageShape, where } from "./ledger-query.ts";
 
 export type GroupLedgerPage = {
@@ -43,14 +43,8 @@ export async function groupLedgerPage(
   const more = rows.length > size;
   const page = rows.slice(0, size);
   if (backwards) page.reverse();
-  const edges = page.map((node) => ({ cursor: encodeCursor(key, order, fingerprint, node), node }));
-  return {
-    edges,
-    pageInfo: {
-      hasNextPage: backwards ? before !== null : more,
-      hasPreviousPage: backwards ? more : after !== null,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
-  };
+  return lazyPage(page, (node) => encodeCursor(key, order, fingerprint, node), {
+    hasNextPage: backwards ? before !== null : more,
+    hasPreviousPage: backwards ? more : after !== null,
+  });
 }

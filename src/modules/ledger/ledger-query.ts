@@ -1,7 +1,7 @@
 import { Prisma, type PrismaClient } from "../../generated/prisma/client.ts";
 import type { Bucket, LedgerType } from "../../generated/prisma/enums.ts";
 import { ValidationError } from "../errors.ts";
-import { cursorKey, decodeCursor, encodeCursor, filterFingerprint, type LedgerOrder, type Position } from "./cursor.ts";
+import { cursorKey, decodeCursor, encodeCursor, filterFingerprint, lazyPage, type LedgerOrder, type Position } from "./cursor.ts";
 
 /**
  * Reads of one wallet's visible ledger entries by hand-written keyset SQL over the partial
@@ -142,15 +142,13 @@ export async function ledgerConnections(
       const more = walletRows.length > size;
       const page = walletRows.slice(0, size);
       if (backwards) page.reverse();
-      const edges = page.map((node) => ({ cursor: encodeCursor(key, order, fingerprint, node), node }));
+      const { edges, pageInfo } = lazyPage(page, (node) => encodeCursor(key, order, fingerprint, node), {
+        hasNextPage: backwards ? group.before !== null : more,
+        hasPreviousPage: backwards ? more : group.after !== null,
+      });
       results.set(walletId, {
         edges,
-        pageInfo: {
-          hasNextPage: backwards ? group.before !== null : more,
-          hasPreviousPage: backwards ? more : group.after !== null,
-          startCursor: edges[0]?.cursor ?? null,
-          endCursor: edges.at(-1)?.cursor ?? null,
-        },
+        pageInfo,
         totalCount: () => countEntries(prisma, walletId, filter),
       });
     }
@@ -183,10 +181,26 @@ export function keysetBound(at: Position, op: "<" | ">"): Prisma.Sql {
     : Prisma.sql`(e.created_at, e.id) > (${at.createdAt}, ${at.id})`;
 }
 
+/**
+ * How many visible entries match: from the per-type and per-bucket counters the database keeps
+ * on insert (a few rows, whatever the ledger's size) unless the filter needs the entries
+ * themselves (a time range or one uuid).
+ */
 export async function countEntries(prisma: PrismaClient, walletId: number, filter: LedgerFilter): Promise<number> {
-  const rows = await prisma.$queryRaw<
-    { n: number }[]
-  >`SELECT count(*)::int AS n FROM ledger_entries e WHERE ${where(walletId, normalise(filter))}`;
+  const f = normalise(filter);
+  if (f.from || f.to || f.uuid) {
+    const rows = await prisma.$queryRaw<
+      { n: number }[]
+    >`SELECT count(*)::int AS n FROM ledger_entries e WHERE ${where(walletId, f)}`;
+    return rows[0]?.n ?? 0;
+  }
+  const parts = [Prisma.sql`c.wallet_id = ${walletId}`];
+  if (f.types?.length)
+    parts.push(Prisma.sql`c.type IN (${Prisma.join(f.types.map((t) => Prisma.sql`CAST(${t} AS "LedgerType")`))})`);
+  if (f.buckets?.length)
+    parts.push(Prisma.sql`c.bucket IN (${Prisma.join(f.buckets.map((b) => Prisma.sql`CAST(${b} AS "Bucket")`))})`);
+  const rows = await prisma.$queryRaw<{ n: number }[]>`
+    SELECT COALESCE(sum(c.entries), 0)::int AS n FROM wallet_entry_counts c WHERE ${Prisma.join(parts, " AND ")}`;
   return rows[0]?.n ?? 0;
 }
 
