@@ -18,6 +18,7 @@ import { createLogger } from "../src/logger.ts";
 import { cursorKey, encodeCursor, filterFingerprint } from "../src/modules/ledger/cursor.ts";
 import { normalise } from "../src/modules/ledger/ledger-query.ts";
 import { childEnv, type Running, run, waitFor } from "../test/helpers/processes.ts";
+import { buildServer } from "../scripts/build.mjs";
 import { loadDataset } from "./dataset.ts";
 import { drive, type LoadResult, rssMb, type Target } from "./load.ts";
 import { openBench } from "./setup.ts";
@@ -47,7 +48,9 @@ const freePort = () =>
 
 /** `npm start`'s command, run without npm in between (so a signal reaches the server itself). */
 const START = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: { start: string } }).scripts.start.split(" ");
-const START_BIN = existsSync(`node_modules/.bin/${START[0]}`) ? `node_modules/.bin/${START[0]}` : START[0]!;
+const START_BIN =
+  START[0] === "node" ? process.execPath : existsSync(`node_modules/.bin/${START[0]}`) ? `node_modules/.bin/${START[0]}` : START[0]!;
+await buildServer(); // what prestart does
 
 /** Starts the gateway as `npm start` does; answers its URL and the ms from spawn to a 200 on /readyz. */
 async function startGateway(env: Record<string, string>): Promise<{ process: Running; url: string; readyMs: number }> {

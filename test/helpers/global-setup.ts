@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { openDatabase } from "../../src/db/database.ts";
 import { migrate } from "../../src/db/migrate.ts";
+import { buildServer } from "../../scripts/build.mjs";
 import { createLogger } from "../../src/logger.ts";
 import { DB_KIND, POSTGRES_URL, TEMPLATE_CACHE, templateDir } from "./test-db-config.ts";
 
@@ -31,9 +32,11 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** Runs once per `vitest run`: migrates the shared PostgreSQL database, or builds the PGlite template. */
+/** Runs once per `vitest run`: builds the server, migrates the shared PostgreSQL database or builds the PGlite template. */
 export default async function setup(): Promise<() => void> {
   const teardown = useRunTempDir();
+  // Tests that start real gateway processes run what `npm start` runs: the production build.
+  await buildServer();
   const logger = createLogger("warn");
   if (DB_KIND === "postgres") {
     const db = await openDatabase(

@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { SERVER_BUNDLE } from "../../scripts/build.mjs";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const TSX = `${ROOT}/node_modules/.bin/tsx`;
 
 /** The environment of a child process: ours minus any database choice, plus `extra`. */
 export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
@@ -22,7 +22,8 @@ export function run(command: string, args: string[], env: NodeJS.ProcessEnv): Ru
   return { child, stdout: () => out, stderr: () => err, exited };
 }
 
-export const runServer = (env: NodeJS.ProcessEnv) => run(TSX, ["src/server.ts"], env);
+/** The server as `npm start` runs it: the production build (global setup builds it once per run). */
+export const runServer = (env: NodeJS.ProcessEnv) => run(process.execPath, ["--enable-source-maps", SERVER_BUNDLE], env);
 export const runBin = (args: string[], env: NodeJS.ProcessEnv) => run(`${ROOT}/bin/wallet-gateway.js`, args, env);
 
 /** Waits until `read()` matches, or fails with what the process printed. */
