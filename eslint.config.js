@@ -4,7 +4,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "src/generated/", "docs/client/generated/", "data/", "scratch/"] },
+  { ignores: ["node_modules/", "src/generated/", "docs/client/generated/", "data/", "scratch/", "dist/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
