@@ -49,7 +49,11 @@ const freePort = () =>
 /** `npm start`'s command, run without npm in between (so a signal reaches the server itself). */
 const START = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: { start: string } }).scripts.start.split(" ");
 const START_BIN =
-  START[0] === "node" ? process.execPath : existsSync(`node_modules/.bin/${START[0]}`) ? `node_modules/.bin/${START[0]}` : START[0]!;
+  START[0] === "node"
+    ? process.execPath
+    : existsSync(`node_modules/.bin/${START[0]}`)
+      ? `node_modules/.bin/${START[0]}`
+      : START[0]!;
 await buildServer(); // what prestart does
 
 /** Starts the gateway as `npm start` does; answers its URL and the ms from spawn to a 200 on /readyz. */
