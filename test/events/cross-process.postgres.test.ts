@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { gql } from "../helpers/app.ts";
-import { POSTGRES_URL, testDatabase } from "../helpers/db.ts";
+import { testDatabase } from "../helpers/db.ts";
 import { createCreator } from "../helpers/factories.ts";
 import { createService, deposit } from "../helpers/money.ts";
-import { childEnv, type Gateway, startGateways } from "../helpers/processes.ts";
+import { gatewaysOnPostgres } from "../helpers/gateways.ts";
+import type { Gateway } from "../helpers/processes.ts";
 import { subscribe } from "../helpers/sse.ts";
 
 const TRANSACTIONS = `subscription { transactionAdded { eventId account { id: legacyId } transaction { amount { amount } type } } }`;
@@ -11,25 +12,13 @@ const WALLETS = `subscription { walletUpdated { available { amount } total { amo
 
 // PostgreSQL only: a write through one gateway process reaches a subscriber connected to another.
 describe("live events across two gateway processes on one PostgreSQL database", () => {
-  let gateways: Gateway[] = [];
-  let stop: () => Promise<void>;
-  beforeAll(async () => {
-    const env = childEnv({
-      DATABASE_URL: POSTGRES_URL as string,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      LOG_LEVEL: "warn",
-      RATE_LIMITS: "off",
-    });
-    ({ gateways, stop } = await startGateways(2, env));
-  }, 90_000);
-  afterAll(() => stop());
+  const gateways = gatewaysOnPostgres(2, { RATE_LIMITS: "off" });
 
   it("delivers a movement written through A to a subscriber on B within 1 s, and a revocation on A ends B's stream", async () => {
     const db = await testDatabase();
     const creator = await createCreator(db);
     const service = await createService(db);
-    const [a, b] = gateways as [Gateway, Gateway];
+    const [a, b] = gateways() as [Gateway, Gateway];
     const added = await subscribe(b.url, TRANSACTIONS, { token: creator.token });
     const updated = await subscribe(b.url, WALLETS, { token: creator.token });
     try {

@@ -1,31 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { POSTGRES_URL, testDatabase } from "../helpers/db.ts";
+import { describe, expect, it } from "vitest";
+import { testDatabase } from "../helpers/db.ts";
 import { createCreator, uniqueEmail } from "../helpers/factories.ts";
 import { randomAddress } from "../helpers/limits.ts";
-import { childEnv, type Gateway, startGateways } from "../helpers/processes.ts";
+import { gatewaysOnPostgres } from "../helpers/gateways.ts";
+import type { Gateway } from "../helpers/processes.ts";
 
 // PostgreSQL only: two real gateway processes on one database share every limit through it.
 describe("two gateway processes on one PostgreSQL database count limits together", () => {
-  let gateways: Gateway[] = [];
-  let stop: () => Promise<void>;
-  beforeAll(async () => {
-    const env = childEnv({
-      DATABASE_URL: POSTGRES_URL as string,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      LOG_LEVEL: "warn",
-      TRUST_PROXY: "true",
-      RATE_LIMIT_READ_PER_MINUTE: "4",
-      LOGIN_FAILURES_PER_EMAIL: "3",
-    });
-    ({ gateways, stop } = await startGateways(2, env));
-  }, 90_000);
-  afterAll(() => stop());
+  const gateways = gatewaysOnPostgres(2, { TRUST_PROXY: "true", RATE_LIMIT_READ_PER_MINUTE: "4", LOGIN_FAILURES_PER_EMAIL: "3" });
 
   it("spends one read budget across both processes, and locks an email whichever process saw the failures", async () => {
     const db = await testDatabase();
     const me = await createCreator(db);
-    const [a, b] = gateways as [Gateway, Gateway];
+    const [a, b] = gateways() as [Gateway, Gateway];
     const read = async (g: typeof a) => {
       const res = await fetch(`${g.url}/api/wallet`, {
         headers: { authorization: `Bearer ${me.token}`, "x-forwarded-for": randomAddress() },

@@ -19,8 +19,9 @@ const EventScopeEnum = builder.enumType("EventScope", {
   } as const,
 });
 
-const WalletUpdatedEvent = builder.objectRef<WalletUpdate>("WalletUpdatedEvent").implement({
-  description: "A wallet's buckets right after a movement.",
+const WalletEventInterface = builder.interfaceRef<WalletUpdate | TransactionAdded>("WalletEvent").implement({
+  description: "What every live event carries: its id (a resume point) and whose wallet it is about.",
+  resolveType: (e) => (e.kind === "walletUpdated" ? "WalletUpdatedEvent" : "TransactionAddedEvent"),
   fields: (t) => ({
     eventId: t.exposeString("eventId", {
       description: "Unique per event and ordered per wallet: de-duplicate by it, and pass it as `since` to resume after it.",
@@ -30,6 +31,13 @@ const WalletUpdatedEvent = builder.objectRef<WalletUpdate>("WalletUpdatedEvent")
       description: "Whose wallet moved.",
       resolve: async (e, _a, ctx) => (await ctx.loaders.accountById.load(e.accountId))!,
     }),
+  }),
+});
+
+const WalletUpdatedEvent = builder.objectRef<WalletUpdate>("WalletUpdatedEvent").implement({
+  description: "A wallet's buckets right after a movement.",
+  interfaces: [WalletEventInterface],
+  fields: (t) => ({
     available: t.field({ type: MoneyType, description: "Ready for payout.", resolve: (e) => money(e.available, e.currencyId) }),
     hold: t.field({ type: MoneyType, description: "Sales in their hold period.", resolve: (e) => money(e.hold, e.currencyId) }),
     pending: t.field({
@@ -49,15 +57,8 @@ const WalletUpdatedEvent = builder.objectRef<WalletUpdate>("WalletUpdatedEvent")
 
 const TransactionAddedEvent = builder.objectRef<TransactionAdded>("TransactionAddedEvent").implement({
   description: "A new visible ledger entry.",
+  interfaces: [WalletEventInterface],
   fields: (t) => ({
-    eventId: t.exposeString("eventId", {
-      description: "Unique per event and ordered per wallet: de-duplicate by it, and pass it as `since` to resume after it.",
-    }),
-    account: t.field({
-      type: AccountType,
-      description: "Whose wallet it moved.",
-      resolve: async (e, _a, ctx) => (await ctx.loaders.accountById.load(e.accountId))!,
-    }),
     transaction: t.field({ type: LedgerEntry, description: "The entry.", resolve: (e) => e.transaction }),
   }),
 });
