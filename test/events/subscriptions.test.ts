@@ -180,6 +180,19 @@ describe("live wallet events over SSE", () => {
     expect(await metric()).toBe(endedBefore + 1);
   });
 
+  it("ends a stream when its token expires, with a last error saying so", async () => {
+    const creator = await createCreator(db);
+    await db.prisma.apiToken.update({ where: { id: creator.tokenId }, data: { expiresAt: new Date(Date.now() + 1_500) } });
+    const stream = await listen(TRANSACTIONS, creator.token);
+    expect(stream.status).toBe(200);
+    const last = await stream.next(5_000);
+    expect(last.errors![0]).toMatchObject({
+      message: "The token of this subscription expired: the stream has ended.",
+      extensions: { code: "TOKEN_EXPIRED" },
+    });
+    await stream.ended;
+  });
+
   it("refuses subscriptions without a token (401)", async () => {
     const res = await subscribe(url, TRANSACTIONS);
     open.push(res);

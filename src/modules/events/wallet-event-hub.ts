@@ -241,7 +241,7 @@ export class WalletEventHub {
     );
     for (const stream of affected) {
       try {
-        const ended = await this.tokenEnd(stream);
+        const { ended } = await this.tokenState(stream);
         if (ended) stream.end(ended);
         else if (stream.scope === "GROUP" && what !== "token") await this.refreshGroup(stream);
       } catch (err) {
@@ -250,24 +250,29 @@ export class WalletEventHub {
     }
   }
 
-  /** Why the stream's token may no longer read, or null while it may. */
-  private async tokenEnd(stream: EventStream): Promise<EndReason | null> {
+  /** Why the stream's token may no longer read (null while it may), and when it expires. */
+  private async tokenState(stream: EventStream): Promise<{ ended: EndReason | null; expiresAt: Date | null }> {
     const token = await this.db.prisma.apiToken.findUnique({
       where: { id: stream.viewer.tokenId },
       select: { revokedAt: true, expiresAt: true },
     });
-    if (!token || token.revokedAt) return "TOKEN_REVOKED";
-    if (token.expiresAt && token.expiresAt <= new Date()) return "TOKEN_EXPIRED";
-    return null;
+    if (!token || token.revokedAt) return { ended: "TOKEN_REVOKED", expiresAt: null };
+    if (token.expiresAt && token.expiresAt <= new Date()) return { ended: "TOKEN_EXPIRED", expiresAt: token.expiresAt };
+    return { ended: null, expiresAt: token.expiresAt };
   }
 
+  /**
+   * Looks at the token once the stream is registered (a revocation that committed while it
+   * opened sent its NOTIFY before anyone listened for this stream) and arms a timer for its expiry.
+   */
   private async scheduleExpiry(stream: EventStream): Promise<void> {
-    const token = await this.db.prisma.apiToken.findUnique({ where: { id: stream.viewer.tokenId }, select: { expiresAt: true } });
+    const { ended, expiresAt } = await this.tokenState(stream);
+    if (ended) stream.end(ended);
     if (stream.expiryTimer) clearTimeout(stream.expiryTimer);
-    if (!token?.expiresAt || stream.closed) return;
+    if (!expiresAt || stream.closed) return;
     stream.expiryTimer = setTimeout(
       () => void this.recheck(`token:${stream.viewer.tokenId}`).then(() => this.scheduleExpiry(stream)),
-      Math.min(Math.max(0, token.expiresAt.getTime() - Date.now()) + 10, MAX_TIMER_MS),
+      Math.min(Math.max(0, expiresAt.getTime() - Date.now()) + 10, MAX_TIMER_MS),
     );
     stream.expiryTimer.unref();
   }
