@@ -90,15 +90,18 @@ function resumePoint(since: string | null | undefined, request: Request | undefi
 }
 
 /** Each event resolves with fresh loaders: a long stream must not serve what it cached hours ago. */
-function eventOf<T extends WalletUpdate | TransactionAdded>(item: StreamItem, ctx: GraphQLContext): T {
+function eventOf(item: StreamItem, ctx: GraphQLContext): WalletUpdate | TransactionAdded {
   if (item.kind === "ended") throw new GraphQLError(END_MESSAGES[item.reason], { extensions: { code: item.reason } });
   ctx.loaders = createLoaders(ctx.prisma);
-  return item as T;
+  return item;
 }
 
-/** A subscription field: authorised at subscribe, one stream of `kind` per client. */
-function eventField<T extends WalletUpdate | TransactionAdded>(
-  kind: T["kind"],
+/**
+ * A subscription field: authorised at subscribe, one stream of `kind` per client. (The two
+ * event refs share the WalletEvent interface; Pothos types one ref per field, hence the cast.)
+ */
+function eventField(
+  kind: (WalletUpdate | TransactionAdded)["kind"],
   type: typeof WalletUpdatedEvent | typeof TransactionAddedEvent,
   description: string,
 ) {
@@ -115,7 +118,7 @@ function eventField<T extends WalletUpdate | TransactionAdded>(
           scope: args.scope ?? "VIEWER",
           since: resumePoint(args.since, ctx.request),
         }),
-      resolve: (item: StreamItem, _args, ctx) => eventOf<WalletUpdate>(item, ctx),
+      resolve: (item: StreamItem, _args, ctx) => eventOf(item, ctx) as WalletUpdate,
     }),
   );
 }

@@ -43,10 +43,6 @@ export class WalletEventHub {
     private readonly limits: SubscriptionLimits = DEFAULT_SUBSCRIPTION_LIMITS,
   ) {}
 
-  get openStreams(): number {
-    return this.streams.size;
-  }
-
   /** A new stream, replaying from `since` when given; refused past the limits. */
   async open(request: OpenRequest): Promise<EventStream> {
     const { viewer } = request;
