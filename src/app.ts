@@ -11,6 +11,7 @@ import { DEFAULT_LIMITS, type LimitsConfig } from "./limits/limits-config.ts";
 import { createRateLimits } from "./limits/rate-limits.ts";
 import type { Logger } from "./logger.ts";
 import { type AppMetrics, createAppMetrics, DEFAULT_METRICS } from "./metrics/app-metrics.ts";
+import { DEFAULT_TOKEN_CACHE, tokenCacheOf } from "./modules/accounts/token-cache.ts";
 import { DEFAULT_CASHOUT_SETTINGS } from "./modules/cashout/cashout-rules.ts";
 import { WalletEventHub } from "./modules/events/wallet-event-hub.ts";
 import { useApiDocs } from "./plugins/use-api-docs.ts";
@@ -29,7 +30,9 @@ import { restRoutes } from "./rest/routes/index.ts";
 export type AppDeps = {
   db: Database;
   logger: Logger;
-  config?: Partial<Pick<Config, "holdPeriodDays" | "appLinkBase" | "metrics" | "cashout">> & { limits?: LimitsConfig };
+  config?: Partial<Pick<Config, "holdPeriodDays" | "appLinkBase" | "metrics" | "cashout" | "tokenCache">> & {
+    limits?: LimitsConfig;
+  };
   /** Made here unless the caller serves them elsewhere too (the separate metrics port). */
   metrics?: AppMetrics;
   /** Live events; made here unless the caller closes them on shutdown. */
@@ -120,7 +123,11 @@ export function createApp({ db, logger, config = {}, metrics = createAppMetrics(
       useRateLimit({ limits: rateLimits, clientAddress: clientAddress.addressOf }),
       useInputHygiene({ maxStringLength: limits.maxStringLength }),
       ...useGraphQLLimits(limits.graphql),
-      useViewer({ prisma: db.prisma, rateLimits, clientAddress: clientAddress.addressOf }),
+      useViewer({
+        tokens: tokenCacheOf(db, logger, config.tokenCache ?? DEFAULT_TOKEN_CACHE),
+        rateLimits,
+        clientAddress: clientAddress.addressOf,
+      }),
       useRestRoutes({
         routes: restRoutes,
         graphql: (): GraphQLFetch => (request) => yoga.fetch(request),

@@ -2,6 +2,7 @@ import path from "node:path";
 import { z } from "zod";
 import { DEFAULT_LIMITS, type LimitsConfig } from "./limits/limits-config.ts";
 import type { MetricsConfig } from "./metrics/app-metrics.ts";
+import { DEFAULT_TOKEN_CACHE, type TokenCacheOptions } from "./modules/accounts/token-cache.ts";
 import type { CashoutSettings } from "./modules/cashout/cashout-rules.ts";
 import { DEFAULT_MONEY_LIMITS, type MoneyLimits } from "./modules/money-limits.ts";
 
@@ -84,6 +85,7 @@ const ConfigSchema = z.object({
   CASHOUT_REQUIRE_PAYOUT_DETAILS: z.enum(["true", "false"]).default("false"),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  TOKEN_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(DEFAULT_TOKEN_CACHE.ttlMs / 1000),
 });
 
 export type Config = {
@@ -119,6 +121,8 @@ export type Config = {
   metrics: MetricsConfig;
   /** The cashout rules' settings (minimums per currency, payout details required). */
   cashout: CashoutSettings;
+  /** How long a valid token's row is kept in memory (0: looked up on every request). */
+  tokenCache: TokenCacheOptions;
 };
 
 export class ConfigError extends Error {
@@ -193,5 +197,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     metrics: { token: e.METRICS_TOKEN ?? null, port: e.METRICS_PORT ?? null },
     cashout: { minimumMinor: e.CASHOUT_MINIMUMS, requirePayoutDetails: e.CASHOUT_REQUIRE_PAYOUT_DETAILS === "true" },
+    tokenCache: { ...DEFAULT_TOKEN_CACHE, ttlMs: e.TOKEN_CACHE_SECONDS * 1000 },
   };
 }

@@ -1,11 +1,20 @@
 import pg from "pg";
 import type { Logger } from "../logger.ts";
 
+/**
+ * The channels the database's triggers NOTIFY on (see the wallet_event_notifications migration):
+ * `wallet_ledger` "walletId:newestEntryId" after entries commit; `wallet_access` "token:<id>" when
+ * a token is revoked, re-dated or deleted, "group:<masterId>" when a child is linked or unlinked.
+ */
+export const CHANNELS = { ledger: "wallet_ledger", access: "wallet_access" } as const;
+
 /** What a listener hears: a NOTIFY on one of its channels, and a fresh connection after a loss. */
 export type NotificationHandlers = {
   onNotification(channel: string, payload: string): void;
   /** The connection was lost and is back: notifications in between are gone, catch up. */
   onReconnect(): void;
+  /** The connection was lost: until onReconnect, nothing is heard. */
+  onLost?(): void;
 };
 
 export type Listening = { close(): Promise<void> };
@@ -34,6 +43,8 @@ export async function listenPostgres(
       connectionString: options.url,
       connectionTimeoutMillis: options.connectTimeoutMs,
       application_name: "wallet-gateway-events",
+      // A silently dropped connection (no FIN) is noticed instead of listening to nothing.
+      keepAlive: true,
     });
     next.on("notification", (n) => handlers.onNotification(n.channel, n.payload ?? ""));
     next.on("error", (err) => {
@@ -50,6 +61,7 @@ export async function listenPostgres(
   const lost = (which: pg.Client): void => {
     if (closed || client !== which) return;
     client = null;
+    handlers.onLost?.();
     which.end().catch(() => undefined);
     scheduleRetry();
   };

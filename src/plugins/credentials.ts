@@ -1,6 +1,5 @@
-import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { Viewer } from "../graphql/context.ts";
-import { checkToken } from "../modules/accounts/token.service.ts";
+import type { TokenCache } from "../modules/accounts/token-cache.ts";
 
 export type Authentication =
   | { kind: "anonymous" }
@@ -11,7 +10,7 @@ export type Authentication =
  * Reads `Authorization: Bearer <token>` or `X-API-Key: <token>` and resolves the viewer.
  * The one auth path for GraphQL and REST alike.
  */
-export async function authenticate(prisma: PrismaClient, headers: Headers): Promise<Authentication> {
+export async function authenticate(tokens: TokenCache, headers: Headers): Promise<Authentication> {
   const authorization = headers.get("authorization")?.trim();
   const apiKey = headers.get("x-api-key")?.trim();
   let bearer: string | undefined;
@@ -31,7 +30,7 @@ export async function authenticate(prisma: PrismaClient, headers: Headers): Prom
   }
   const token = bearer ?? apiKey;
   if (!token) return { kind: "anonymous" };
-  const check = await checkToken(prisma, token);
+  const check = await tokens.check(token);
   if (check.ok) return { kind: "viewer", viewer: { accountId: check.accountId, tokenId: check.tokenId, role: check.role } };
   if (check.reason === "revoked")
     return { kind: "rejected", code: "api_key_revoked", message: "This API token has been revoked." };

@@ -1,5 +1,5 @@
 import type { Plugin } from "graphql-yoga";
-import type { PrismaClient } from "../generated/prisma/client.ts";
+import type { TokenCache } from "../modules/accounts/token-cache.ts";
 import type { Viewer } from "../graphql/context.ts";
 import { unauthenticated } from "../graphql/http-errors.ts";
 import { RateLimitedError, type RateLimits } from "../limits/rate-limits.ts";
@@ -14,7 +14,7 @@ import { rateLimitedError } from "./use-rate-limit.ts";
  * auth scopes).
  */
 export function useViewer(options: {
-  prisma: PrismaClient;
+  tokens: TokenCache;
   rateLimits: RateLimits;
   clientAddress: (request: Request) => string | null;
 }): Plugin<{ viewer: Viewer | null; request: Request; clientAddress: string | null }> {
@@ -29,7 +29,7 @@ export function useViewer(options: {
           throw err instanceof RateLimitedError ? rateLimitedError(err) : err;
         }
       }
-      const auth = await authenticate(options.prisma, headers);
+      const auth = await authenticate(options.tokens, headers);
       if (auth.kind === "rejected") {
         await options.rateLimits.badToken(clientAddress);
         throw unauthenticated(auth.message, auth.code);

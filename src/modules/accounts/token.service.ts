@@ -68,15 +68,29 @@ export async function revokeAccountToken(
 export type TokenCheck =
   { ok: true; tokenId: number; role: TokenRole; accountId: number } | { ok: false; reason: "invalid" | "revoked" | "expired" };
 
-/** Looks a presented token up by its hash; the raw token is never stored or logged. */
-export async function checkToken(prisma: Pick<PrismaClient, "apiToken">, token: string): Promise<TokenCheck> {
-  if (!token.startsWith(TOKEN_PREFIX) || token.length > 100) return { ok: false, reason: "invalid" };
-  const row = await prisma.apiToken.findUnique({
-    where: { tokenHash: hashToken(token) },
+/** What a token's row says about it, as the check needs it. */
+export type TokenRow = { id: number; role: TokenRole; accountId: number; revokedAt: Date | null; expiresAt: Date | null };
+
+/** A token's row by the hash of the presented token, or null. */
+export const tokenRowByHash = (prisma: Pick<PrismaClient, "apiToken">, tokenHash: string): Promise<TokenRow | null> =>
+  prisma.apiToken.findUnique({
+    where: { tokenHash },
     select: { id: true, role: true, accountId: true, revokedAt: true, expiresAt: true },
   });
+
+/** Whether a presented token is well formed enough to be looked up at all. */
+export const plausibleToken = (token: string): boolean => token.startsWith(TOKEN_PREFIX) && token.length <= 100;
+
+/** The verdict on a token's row (null: no such token), at this instant. */
+export function judgeToken(row: TokenRow | null): TokenCheck {
   if (!row) return { ok: false, reason: "invalid" };
   if (row.revokedAt) return { ok: false, reason: "revoked" };
   if (row.expiresAt && row.expiresAt <= new Date()) return { ok: false, reason: "expired" };
   return { ok: true, tokenId: row.id, role: row.role, accountId: row.accountId };
+}
+
+/** Looks a presented token up by its hash; the raw token is never stored or logged. */
+export async function checkToken(prisma: Pick<PrismaClient, "apiToken">, token: string): Promise<TokenCheck> {
+  if (!plausibleToken(token)) return { ok: false, reason: "invalid" };
+  return judgeToken(await tokenRowByHash(prisma, hashToken(token)));
 }

@@ -1,6 +1,6 @@
 import { GraphQLError } from "graphql";
 import type { Database } from "../../db/database.ts";
-import type { Listening } from "../../db/notifications.ts";
+import { CHANNELS, type Listening } from "../../db/notifications.ts";
 import type { Viewer } from "../../graphql/context.ts";
 import { DEFAULT_SUBSCRIPTION_LIMITS, type SubscriptionLimits } from "../../limits/limits-config.ts";
 import type { Logger } from "../../logger.ts";
@@ -11,7 +11,6 @@ import type { EventPosition } from "./event-position.ts";
 import { type EndReason, type EventKind, type EventScope, EventStream } from "./event-stream.ts";
 import { entriesAfter, type FeedEntry, newestEntryIds, type WatchedWallet, walletsOf } from "./ledger-feed.ts";
 
-export const CHANNELS = { ledger: "wallet_ledger", access: "wallet_access" } as const;
 const FETCH_LIMIT = 500;
 const RETRY_AFTER_SECONDS = 5;
 /** setTimeout's longest delay; a later expiry is looked at again then. */
