@@ -93,7 +93,7 @@ export function createApp({ db, logger, config = {}, metrics = createAppMetrics(
       db,
       prisma: db.prisma,
       rateLimits,
-      loaders: createLoaders(db.prisma),
+      loaders: createLoaders(db),
       holdPeriodDays,
       appLinkBase,
       cashout: config.cashout ?? DEFAULT_CASHOUT_SETTINGS,

@@ -6,6 +6,12 @@ import { openPGlite } from "./pglite.ts";
 import { openPostgres } from "./postgres.ts";
 import type { Listening, NotificationHandlers } from "./notifications.ts";
 import type { SqlPool } from "./sql-session.ts";
+
+/** A statement with $1.. placeholders (Prisma.sql`...` is one). */
+export type SqlQuery = { text: string; values: unknown[] };
+
+/** Parameters as both drivers take them: bigints as their decimal text. */
+const parameter = (value: unknown): unknown => (typeof value === "bigint" ? value.toString() : value);
 import { countingAdapter, StatementCounter } from "./statement-counter.ts";
 
 export type Database = {
@@ -17,6 +23,12 @@ export type Database = {
   /** node-postgres' pool on a PostgreSQL server (shared state such as rate limits lives there); null on PGlite. */
   pgPool: pg.Pool | null;
   statements: StatementCounter;
+  /**
+   * One read statement straight through the driver, without the Prisma runtime: the hot read
+   * paths. Prepared under a name derived from its text on PostgreSQL; counted like Prisma's.
+   * Rows come as the driver gives them: bigint columns may be strings (see src/db/rows.ts).
+   */
+  read<Row>(query: SqlQuery): Promise<Row[]>;
   /** LISTEN on channels: another connection on PostgreSQL, in process on PGlite. */
   listen(channels: readonly string[], handlers: NotificationHandlers): Promise<Listening>;
   /** Throws unless the database answers a trivial query. */
@@ -44,6 +56,10 @@ export async function openDatabase(
     pool: handle.pool,
     pgPool: "pgPool" in handle ? handle.pgPool : null,
     statements,
+    read: <Row>(query: SqlQuery) => {
+      statements.record(query.text);
+      return handle.read<Row>(query.text, query.values.map(parameter));
+    },
     listen: (channels, handlers) => handle.listen(channels, handlers),
     ping: async () => {
       await handle.pool.withSession((s) => s.query("select 1"));

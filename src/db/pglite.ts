@@ -8,6 +8,7 @@ import type { SqlPool, SqlSession } from "./sql-session.ts";
 export type PGliteHandle = {
   adapter: PrismaPGlite;
   pool: SqlPool;
+  read<Row>(text: string, values: unknown[]): Promise<Row[]>;
   listen(channels: readonly string[], handlers: NotificationHandlers): Promise<Listening>;
   close(): Promise<void>;
 };
@@ -32,6 +33,7 @@ export async function openPGlite(dataDir: string): Promise<PGliteHandle> {
   return {
     adapter: new PrismaPGlite(pglite),
     pool: { withSession: (fn) => fn(session) },
+    read: session.query,
     // In process: the embedded engine delivers its own NOTIFYs (on commit) to these callbacks.
     listen: async (channels, handlers) => {
       const stops = await Promise.all(

@@ -18,9 +18,13 @@ export type PostgresHandle = {
   adapter: PrismaPg;
   pool: SqlPool;
   pgPool: pg.Pool;
+  read<Row>(text: string, values: unknown[]): Promise<Row[]>;
   listen(channels: readonly string[], handlers: NotificationHandlers): Promise<Listening>;
   close(): Promise<void>;
 };
+
+/** A prepared statement's name from its text: never reused for different SQL. */
+const statementName = (text: string): string => `r${createHash("sha1").update(text).digest("hex").slice(0, 24)}`;
 
 export function openPostgres(options: PostgresOptions, logger: Logger): PostgresHandle {
   const pool = new pg.Pool({
@@ -51,6 +55,8 @@ export function openPostgres(options: PostgresOptions, logger: Logger): Postgres
   return {
     adapter,
     pgPool: pool,
+    read: async <Row>(text: string, values: unknown[]) =>
+      (await pool.query({ name: statementName(text), text, values })).rows as Row[],
     listen: async (channels, handlers) => {
       const listening = await listenPostgres(options, channels, handlers, logger);
       listeners.add(listening);

@@ -1,6 +1,8 @@
 import DataLoader from "dataloader";
 import { type Conversion, conversions, type FeeChange, feeHistories } from "../modules/affiliate/analytics.service.ts";
+import type { Database } from "../db/database.ts";
 import type { PrismaClient } from "../generated/prisma/client.ts";
+import { walletsWhere } from "../modules/wallet/wallet-rows.ts";
 import { type AccountGroupInfo, accountGroupOf } from "../modules/accounts/account-group.service.ts";
 import { revenueByReferredCreator } from "../modules/affiliate/referral.service.ts";
 import { type ConnectionRequest, type LedgerConnection, ledgerConnections } from "../modules/ledger/ledger-query.ts";
@@ -27,7 +29,7 @@ const transactionsKey = (k: TransactionsKey) => `${k.walletId}:${JSON.stringify(
  * Pages of many wallets' transactions: keys with the same arguments (a list of wallets asking
  * for `transactions(first: 5)`) become one LATERAL statement.
  */
-function walletTransactionsLoader(prisma: PrismaClient) {
+function walletTransactionsLoader(db: Database) {
   return new DataLoader<TransactionsKey, LedgerConnection, string>(
     async (keys) => {
       const groups = new Map<string, { args: ConnectionRequest; walletIds: number[] }>();
@@ -39,7 +41,7 @@ function walletTransactionsLoader(prisma: PrismaClient) {
       const results = new Map<string, LedgerConnection | Error>();
       for (const group of groups.values()) {
         try {
-          for (const [walletId, result] of await ledgerConnections(prisma, group.walletIds, group.args))
+          for (const [walletId, result] of await ledgerConnections(db, group.walletIds, group.args))
             results.set(transactionsKey({ walletId, args: group.args }), result);
         } catch (err) {
           for (const walletId of group.walletIds) results.set(transactionsKey({ walletId, args: group.args }), err as Error);
@@ -52,14 +54,15 @@ function walletTransactionsLoader(prisma: PrismaClient) {
 }
 
 /** One set per request, so nothing is cached across viewers. */
-export function createLoaders(prisma: PrismaClient) {
+export function createLoaders(db: Database) {
+  const prisma = db.prisma;
   const loaders = {
-    walletTransactions: walletTransactionsLoader(prisma),
+    walletTransactions: walletTransactionsLoader(db),
     /** An account's agency group (asked for the viewer, once per request). */
     accountGroup: new DataLoader<number, AccountGroupInfo>((ids) => Promise.all(ids.map((id) => accountGroupOf(prisma, id)))),
     walletByAccountId: byKey(
       async (ids: readonly number[]) => {
-        const wallets = await prisma.wallet.findMany({ where: { accountId: { in: [...ids] } } });
+        const wallets = await walletsWhere(db, "account_id", ids);
         for (const w of wallets) loaders.walletById.prime(w.id, w);
         return wallets;
       },
@@ -78,7 +81,7 @@ export function createLoaders(prisma: PrismaClient) {
       (i) => i.id,
     ),
     walletById: byKey(
-      (ids: readonly number[]) => prisma.wallet.findMany({ where: { id: { in: [...ids] } } }),
+      (ids: readonly number[]) => walletsWhere(db, "id", ids),
       (w) => w.id,
     ),
     /** Key: `${referrerWalletId}:${referredAccountId}`. */

@@ -92,7 +92,7 @@ function resumePoint(since: string | null | undefined, request: Request | undefi
 /** Each event resolves with fresh loaders: a long stream must not serve what it cached hours ago. */
 function eventOf(item: StreamItem, ctx: GraphQLContext): WalletUpdate | TransactionAdded {
   if (item.kind === "ended") throw new GraphQLError(END_MESSAGES[item.reason], { extensions: { code: item.reason } });
-  ctx.loaders = createLoaders(ctx.prisma);
+  ctx.loaders = createLoaders(ctx.db);
   return item;
 }
 

@@ -43,11 +43,15 @@ export function encodeCursor(key: Buffer, order: LedgerOrder, fingerprint: strin
   return `${body}.${sign(key, body)}`;
 }
 
-export function decodeCursor(
+/** A cursor whose signature and order were checked; its fingerprint still has to match the request's. */
+export type ReadCursor = { position: Position; fingerprint: string; argument: "after" | "before" };
+
+/** Checks a cursor's signature and order (not yet what it was issued for: see expectFingerprint). */
+export function readCursor(
   key: Buffer,
   cursor: string,
-  expected: { order: LedgerOrder; fingerprint: string; argument: "after" | "before" },
-): Position {
+  expected: { order: LedgerOrder; argument: "after" | "before" },
+): ReadCursor {
   const malformed = new InvalidCursorError("MALFORMED", expected.argument);
   const [body, signature, extra] = cursor.split(".");
   if (!body || !signature || extra !== undefined || cursor.length > 400) throw malformed;
@@ -63,8 +67,21 @@ export function decodeCursor(
   if (payload.v !== 1 || !Number.isSafeInteger(payload.t) || !Number.isSafeInteger(payload.i)) throw malformed;
   if (payload.o !== (expected.order === "DATE_DESC" ? "d" : "a"))
     throw new InvalidCursorError("ORDER_MISMATCH", expected.argument);
-  if (payload.f !== expected.fingerprint) throw new InvalidCursorError("FILTER_MISMATCH", expected.argument);
-  return { createdAt: new Date(payload.t), id: payload.i };
+  return { position: { createdAt: new Date(payload.t), id: payload.i }, fingerprint: payload.f, argument: expected.argument };
+}
+
+/** The cursor's position if it was issued for this fingerprint (wallet and filter). */
+export function expectFingerprint(cursor: ReadCursor, fingerprint: string): Position {
+  if (cursor.fingerprint !== fingerprint) throw new InvalidCursorError("FILTER_MISMATCH", cursor.argument);
+  return cursor.position;
+}
+
+export function decodeCursor(
+  key: Buffer,
+  cursor: string,
+  expected: { order: LedgerOrder; fingerprint: string; argument: "after" | "before" },
+): Position {
+  return expectFingerprint(readCursor(key, cursor, expected), expected.fingerprint);
 }
 
 export type Edge<N> = { readonly cursor: string; node: N };

@@ -1,3 +1,4 @@
+import type { Database } from "../../db/database.ts";
 import { Prisma, type PrismaClient } from "../../generated/prisma/client.ts";
 import type { Bucket, LedgerType } from "../../generated/prisma/enums.ts";
 import { ValidationError } from "../errors.ts";
@@ -43,6 +44,14 @@ export const LEDGER_COLUMNS = Prisma.sql`e.id, e.uuid::text AS uuid, e.wallet_id
   e.external_id AS "externalId", e.source, e.destination, e.payout_id AS "payoutId", e.invoice_id AS "invoiceId",
   e.payment_method_id AS "paymentMethodId", e.product_id AS "productId", e.created_at AS "createdAt"`;
 
+/** A row of LEDGER_COLUMNS as a driver gives it (bigint columns may come as text) made a LedgerRow. */
+export const ledgerRow = (row: LedgerRow): LedgerRow => ({
+  ...row,
+  amount: BigInt(row.amount),
+  fee: BigInt(row.fee),
+  balanceAfter: BigInt(row.balanceAfter),
+});
+
 /** The visible entries of one wallet (an id, or a column such as the LATERAL join's `w.id`) that match the filter. */
 export function where(wallet: number | Prisma.Sql, filter: LedgerFilter): Prisma.Sql {
   const parts = [Prisma.sql`e.wallet_id = ${wallet}`, Prisma.sql`e.visible`];
@@ -73,87 +82,95 @@ export type ConnectionRequest = ConnectionArgs & {
   defaultFirst?: number;
 };
 
-/** One wallet's page of its visible entries (see ledgerConnections). */
-export async function ledgerConnection(
-  prisma: PrismaClient,
-  walletId: number,
-  args: ConnectionRequest,
-): Promise<LedgerConnection> {
-  const result = (await ledgerConnections(prisma, [walletId], args)).get(walletId)!;
-  if (result instanceof Error) throw result;
-  return result;
-}
-
 /**
  * The same page of several wallets' entries in one statement: a LATERAL keyset scan per
  * wallet (each walks its own index range), so a list of wallets costs one round trip, not one
  * per wallet. A wallet whose cursor does not belong to it gets its InvalidCursorError.
  */
 export async function ledgerConnections(
-  prisma: PrismaClient,
+  db: Database,
   walletIds: readonly number[],
   args: ConnectionRequest,
 ): Promise<Map<number, LedgerConnection | Error>> {
-  const { filter, order, backwards, size, descending, direction } = pageShape(args);
-  const key = await cursorKey(prisma);
+  const shape = pageShape(args);
+  const key = await cursorKey(db.prisma);
   const results = new Map<number, LedgerConnection | Error>();
   // Wallets grouped by their decoded cursor bounds (without cursors: all of them in one group).
-  const groups = new Map<
-    string,
-    { bounds: Prisma.Sql[]; walletIds: number[]; after: Position | null; before: Position | null }
-  >();
+  const groups = new Map<string, { bounds: PageBounds; walletIds: number[] }>();
   for (const walletId of new Set(walletIds)) {
-    // The wallet is part of the fingerprint: another account's cursor is rejected, not reinterpreted.
-    const fingerprint = filterFingerprint({ walletId, filter });
-    let after: Position | null;
-    let before: Position | null;
+    let bounds: PageBounds;
     try {
-      after = args.after ? decodeCursor(key, args.after, { order, fingerprint, argument: "after" }) : null;
-      before = args.before ? decodeCursor(key, args.before, { order, fingerprint, argument: "before" }) : null;
+      bounds = pageBounds(key, shape, args, walletId);
     } catch (err) {
       results.set(walletId, err as Error);
       continue;
     }
-    const group = JSON.stringify([after, before]);
-    const bounds: Prisma.Sql[] = [];
-    if (after) bounds.push(keysetBound(after, order === "DATE_DESC" ? "<" : ">"));
-    if (before) bounds.push(keysetBound(before, order === "DATE_DESC" ? ">" : "<"));
-    const entry = groups.get(group) ?? { bounds, walletIds: [], after, before };
+    const group = JSON.stringify(bounds);
+    const entry = groups.get(group) ?? { bounds, walletIds: [] };
     entry.walletIds.push(walletId);
     groups.set(group, entry);
   }
   for (const group of groups.values()) {
     const wallets = Prisma.join(group.walletIds.map((id) => Prisma.sql`(CAST(${id} AS int))`));
-    const rows = await prisma.$queryRaw<LedgerRow[]>`
-      SELECT p.* FROM (VALUES ${wallets}) AS w(id) CROSS JOIN LATERAL (
-        SELECT ${LEDGER_COLUMNS} FROM ledger_entries e
-        WHERE ${Prisma.join([where(Prisma.sql`w.id`, filter), ...group.bounds], " AND ")}
-        ORDER BY e.created_at ${direction}, e.id ${direction}
-        LIMIT ${size + 1}
-      ) p`;
+    const rows = (
+      await db.read<LedgerRow>(Prisma.sql`
+      SELECT p.* FROM (VALUES ${wallets}) AS w(id) CROSS JOIN LATERAL (${pageQuery(Prisma.sql`w.id`, shape, group.bounds)}) p`)
+    ).map(ledgerRow);
     const byWallet = new Map<number, LedgerRow[]>(group.walletIds.map((id) => [id, []]));
     for (const row of rows) byWallet.get(row.walletId)!.push(row);
-    // Each wallet's rows in its scan order (the join does not promise to keep it).
-    const sign = descending ? -1 : 1;
-    for (const list of byWallet.values())
-      list.sort((a, b) => sign * (a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id));
-    for (const [walletId, walletRows] of byWallet) {
-      const fingerprint = filterFingerprint({ walletId, filter });
-      const more = walletRows.length > size;
-      const page = walletRows.slice(0, size);
-      if (backwards) page.reverse();
-      const { edges, pageInfo } = lazyPage(page, (node) => encodeCursor(key, order, fingerprint, node), {
-        hasNextPage: backwards ? group.before !== null : more,
-        hasPreviousPage: backwards ? more : group.after !== null,
-      });
-      results.set(walletId, {
-        edges,
-        pageInfo,
-        totalCount: () => countEntries(prisma, walletId, filter),
-      });
-    }
+    for (const [walletId, walletRows] of byWallet)
+      results.set(walletId, connectionOf(db, key, shape, group.bounds, walletId, walletRows));
   }
   return results;
+}
+
+export type PageShape = ReturnType<typeof pageShape>;
+/** Where a page starts and ends (from its cursors), already checked. */
+export type PageBounds = { after: Position | null; before: Position | null };
+
+/** A request's cursors, checked (signature, order, and that they were issued for this wallet and filter). */
+export function pageBounds(key: Buffer, shape: PageShape, args: ConnectionArgs, walletId: number): PageBounds {
+  // The wallet is part of the fingerprint: another account's cursor is rejected, not reinterpreted.
+  const fingerprint = filterFingerprint({ walletId, filter: shape.filter });
+  const { order } = shape;
+  return {
+    after: args.after ? decodeCursor(key, args.after, { order, fingerprint, argument: "after" }) : null,
+    before: args.before ? decodeCursor(key, args.before, { order, fingerprint, argument: "before" }) : null,
+  };
+}
+
+/** One wallet's page (and one entry more, to know whether more follow), wallet an id or a column. */
+export function pageQuery(wallet: number | Prisma.Sql, shape: PageShape, bounds: PageBounds): Prisma.Sql {
+  const { filter, order, size, direction } = shape;
+  const conditions = [where(wallet, filter)];
+  if (bounds.after) conditions.push(keysetBound(bounds.after, order === "DATE_DESC" ? "<" : ">"));
+  if (bounds.before) conditions.push(keysetBound(bounds.before, order === "DATE_DESC" ? ">" : "<"));
+  return Prisma.sql`SELECT ${LEDGER_COLUMNS} FROM ledger_entries e WHERE ${Prisma.join(conditions, " AND ")}
+    ORDER BY e.created_at ${direction}, e.id ${direction} LIMIT ${shape.size + 1}`;
+}
+
+/** A wallet's connection from the rows pageQuery found (in any order). */
+export function connectionOf(
+  db: Database,
+  key: Buffer,
+  shape: PageShape,
+  bounds: PageBounds,
+  walletId: number,
+  rows: LedgerRow[],
+): LedgerConnection {
+  const { filter, order, backwards, size, descending } = shape;
+  // The scan's order (a join does not promise to keep it).
+  const sign = descending ? -1 : 1;
+  rows.sort((a, b) => sign * (a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id));
+  const fingerprint = filterFingerprint({ walletId, filter });
+  const more = rows.length > size;
+  const page = rows.slice(0, size);
+  if (backwards) page.reverse();
+  const { edges, pageInfo } = lazyPage(page, (node) => encodeCursor(key, order, fingerprint, node), {
+    hasNextPage: backwards ? bounds.before !== null : more,
+    hasPreviousPage: backwards ? more : bounds.after !== null,
+  });
+  return { edges, pageInfo, totalCount: () => countEntries(db, walletId, filter) };
 }
 
 /**
@@ -186,29 +203,28 @@ export function keysetBound(at: Position, op: "<" | ">"): Prisma.Sql {
  * on insert (a few rows, whatever the ledger's size) unless the filter needs the entries
  * themselves (a time range or one uuid).
  */
-export async function countEntries(prisma: PrismaClient, walletId: number, filter: LedgerFilter): Promise<number> {
+export async function countEntries(db: Database, walletId: number, filter: LedgerFilter): Promise<number> {
+  const rows = await db.read<{ n: number }>(countQuery(walletId, filter));
+  return rows[0]?.n ?? 0;
+}
+
+/** The statement countEntries runs (also a sub-select of a numbered page's). */
+function countQuery(walletId: number, filter: LedgerFilter): Prisma.Sql {
   const f = normalise(filter);
-  if (f.from || f.to || f.uuid) {
-    const rows = await prisma.$queryRaw<
-      { n: number }[]
-    >`SELECT count(*)::int AS n FROM ledger_entries e WHERE ${where(walletId, f)}`;
-    return rows[0]?.n ?? 0;
-  }
+  if (f.from || f.to || f.uuid) return Prisma.sql`SELECT count(*)::int AS n FROM ledger_entries e WHERE ${where(walletId, f)}`;
   const parts = [Prisma.sql`c.wallet_id = ${walletId}`];
   if (f.types?.length)
     parts.push(Prisma.sql`c.type IN (${Prisma.join(f.types.map((t) => Prisma.sql`CAST(${t} AS "LedgerType")`))})`);
   if (f.buckets?.length)
     parts.push(Prisma.sql`c.bucket IN (${Prisma.join(f.buckets.map((b) => Prisma.sql`CAST(${b} AS "Bucket")`))})`);
-  const rows = await prisma.$queryRaw<{ n: number }[]>`
-    SELECT COALESCE(sum(c.entries), 0)::int AS n FROM wallet_entry_counts c WHERE ${Prisma.join(parts, " AND ")}`;
-  return rows[0]?.n ?? 0;
+  return Prisma.sql`SELECT COALESCE(sum(c.entries), 0)::int AS n FROM wallet_entry_counts c WHERE ${Prisma.join(parts, " AND ")}`;
 }
 
 export type LedgerPage = { items: LedgerRow[]; total: number; currentPage: number; perPage: number; lastPage: number };
 
 /** Numbered pages, newest first, for legacy clients (Laravel's paginator shape). */
 export async function ledgerPage(
-  prisma: PrismaClient,
+  db: Database,
   walletId: number,
   args: { page: number; perPage: number; filter?: LedgerFilter | null },
 ): Promise<LedgerPage> {
@@ -217,13 +233,16 @@ export async function ledgerPage(
     throw ValidationError.field("perPage", `must be an integer between 1 and ${MAX_PAGE_SIZE}`);
   }
   const filter = normalise(args.filter ?? {});
-  const [items, total] = [
-    await prisma.$queryRaw<LedgerRow[]>`
+  // The total and the page in one statement: one row with a null entry when the page is empty.
+  const rows = await db.read<{ [K in keyof LedgerRow]: LedgerRow[K] | null } & { total: number }>(Prisma.sql`
+    SELECT p.*, t.n AS total FROM (${countQuery(walletId, filter)}) t LEFT JOIN LATERAL (
       SELECT ${LEDGER_COLUMNS} FROM ledger_entries e WHERE ${where(walletId, filter)}
       ORDER BY e.created_at DESC, e.id DESC
-      LIMIT ${args.perPage} OFFSET ${(args.page - 1) * args.perPage}`,
-    await countEntries(prisma, walletId, filter),
-  ];
+      LIMIT ${args.perPage} OFFSET ${(args.page - 1) * args.perPage}
+    ) p ON true
+    ORDER BY p."createdAt" DESC, p.id DESC`);
+  const total = rows[0]?.total ?? 0;
+  const items = rows.filter((r) => r.id !== null).map(({ total: _total, ...row }) => ledgerRow(row as LedgerRow));
   return { items, total, currentPage: args.page, perPage: args.perPage, lastPage: Math.max(1, Math.ceil(total / args.perPage)) };
 }
 

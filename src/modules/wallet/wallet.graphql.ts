@@ -7,6 +7,7 @@ import { ledgerPage, MAX_PAGE_SIZE } from "../ledger/ledger-query.ts";
 import { LedgerConnectionType, LedgerFilterInput, LedgerPageType, transactionConnectionArgs } from "../ledger/ledger.graphql.ts";
 import { groupMembers } from "../accounts/account-group.service.ts";
 import { AccountType, CurrencyType, Viewer } from "../viewer/viewer.graphql.ts";
+import { viewerWallet } from "./viewer-wallet.ts";
 
 export const WalletType = builder.prismaObject("Wallet", {
   interfaces: [NodeInterface],
@@ -57,7 +58,7 @@ export const WalletType = builder.prismaObject("Wallet", {
         filter: t.arg({ type: LedgerFilterInput, description: "Only the transactions that match." }),
       },
       resolve: (wallet, args, ctx) =>
-        ledgerPage(ctx.prisma, wallet.id, { page: args.page ?? 1, perPage: args.perPage ?? 15, filter: args.filter }),
+        ledgerPage(ctx.db, wallet.id, { page: args.page ?? 1, perPage: args.perPage ?? 15, filter: args.filter }),
     }),
   }),
 });
@@ -68,7 +69,7 @@ builder.objectField(Viewer, "wallet", (t) =>
     authScopes: { can: "wallet.read" },
     nullable: true,
     description: "The viewer's wallet (null for accounts without one).",
-    resolve: (viewer, _args, ctx) => ctx.loaders.walletByAccountId.load(viewer.accountId),
+    resolve: (viewer, _args, ctx, info) => viewerWallet(ctx, viewer.accountId, info),
   }),
 );
 

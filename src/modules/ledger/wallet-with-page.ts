@@ -1,0 +1,47 @@
+import type { Database } from "../../db/database.ts";
+import { Prisma, type Wallet } from "../../generated/prisma/client.ts";
+import { walletColumns, walletRow } from "../wallet/wallet-rows.ts";
+import { cursorKey, filterFingerprint, readCursor } from "./cursor.ts";
+import {
+  type ConnectionRequest,
+  connectionOf,
+  type LedgerConnection,
+  type LedgerRow,
+  ledgerRow,
+  pageQuery,
+  pageShape,
+} from "./ledger-query.ts";
+
+const WALLET = "wallet.";
+
+/**
+ * An account's wallet and one page of its entries in one statement (the hot read: the wallet
+ * is looked up by its account, so the page cannot wait for its id). The cursors' signatures and
+ * order are checked first; whether they were issued for this wallet, once its id is known: when
+ * not, the connection is null and the ordinary path answers the request (and its error).
+ * Throws the request's ValidationError or InvalidCursorError as ledgerConnections would.
+ */
+export async function walletWithPage(
+  db: Database,
+  accountId: number,
+  args: ConnectionRequest,
+): Promise<{ wallet: Wallet; connection: LedgerConnection | null } | null> {
+  const shape = pageShape(args);
+  const key = await cursorKey(db.prisma);
+  const after = args.after ? readCursor(key, args.after, { order: shape.order, argument: "after" }) : null;
+  const before = args.before ? readCursor(key, args.before, { order: shape.order, argument: "before" }) : null;
+  const bounds = { after: after?.position ?? null, before: before?.position ?? null };
+  const rows = await db.read<Record<string, unknown>>(Prisma.sql`
+    SELECT ${walletColumns(WALLET)}, p.* FROM wallets w
+    LEFT JOIN LATERAL (${pageQuery(Prisma.sql`w.id`, shape, bounds)}) p ON true
+    WHERE w.account_id = ${accountId}`);
+  if (rows.length === 0) return null;
+  const wallet = walletRow(rows[0]!, WALLET);
+  const fingerprint = filterFingerprint({ walletId: wallet.id, filter: shape.filter });
+  if ((after && after.fingerprint !== fingerprint) || (before && before.fingerprint !== fingerprint))
+    return { wallet, connection: null };
+  const entries = rows
+    .filter((row) => row.id !== null)
+    .map((row) => ledgerRow(Object.fromEntries(Object.entries(row).filter(([k]) => !k.startsWith(WALLET))) as LedgerRow));
+  return { wallet, connection: connectionOf(db, key, shape, bounds, wallet.id, entries) };
+}

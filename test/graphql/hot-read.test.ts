@@ -1,0 +1,113 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "../../src/db/database.ts";
+import { gql } from "../helpers/app.ts";
+import { createCreator } from "../helpers/factories.ts";
+import { deposit, openWalletServer, type Service } from "../helpers/money.ts";
+import { countStatements } from "../helpers/statements.ts";
+
+/** The hot read: buckets, a page of entries and has-next. `$ordinary` asks for the same through a directive, which the one-statement path leaves alone. */
+const QUERY = (directive = "") => `query($first: Int, $after: String) { viewer { wallet { available { amount } hold { amount } pending { amount }
+  transactions(first: $first, after: $after) ${directive} { __typename ... on TransactionConnection {
+    edges { cursor node { id: legacyId amount { amount } balanceAfter { amount } type createdAt } }
+    pageInfo { hasNextPage hasPreviousPage endCursor } }
+    ... on InvalidCursorError { reason argument } ... on ValidationError { message } } } } }`;
+
+type Wallet = {
+  available: { amount: number };
+  transactions: {
+    __typename: string;
+    edges?: { cursor: string; node: { id: number; amount: { amount: number } } }[];
+    pageInfo?: { hasNextPage: boolean; endCursor: string };
+    reason?: string;
+  };
+};
+
+describe("the viewer's wallet and its page in one statement", () => {
+  let db: Database;
+  let url: string;
+  let service: Service;
+  beforeAll(async () => ({ db, url, service } = await openWalletServer()));
+
+  async function read(token: string, variables: Record<string, unknown>, directive = "") {
+    const { result, statements } = await countStatements(db, () =>
+      gql<{ viewer: { wallet: Wallet } }>(url, QUERY(directive), { token, variables }),
+    );
+    expect(result.body.errors).toBeUndefined();
+    return { wallet: result.body.data!.viewer.wallet, statements };
+  }
+
+  async function creatorWith(amounts: number[]) {
+    const creator = await createCreator(db);
+    for (const amount of amounts) await deposit(url, service.token, creator.id, amount);
+    // Warm-up: the token is read once, then kept; the cursor key is read once per process.
+    await gql(url, "{ viewer { wallet { transactions(first: 1) { __typename } } } }", { token: creator.token });
+    return creator;
+  }
+
+  it("answers buckets + page + has-next with one statement, exactly as the ordinary path does with two", async () => {
+    const creator = await creatorWith([5, 6, 7, 8]);
+    const hot = await read(creator.token, { first: 3 });
+    const ordinary = await read(creator.token, { first: 3 }, "@include(if: true)");
+    expect(hot.statements).toHaveLength(1);
+    expect(hot.statements[0]).toMatch(/FROM wallets w\s+LEFT JOIN LATERAL/);
+    expect(ordinary.statements).toHaveLength(2);
+    expect(hot.wallet.available.amount).toBe(26);
+    expect(hot.wallet.transactions.edges!.map((e) => e.node.amount.amount)).toEqual([8, 7, 6]);
+    expect(hot.wallet.transactions.pageInfo!.hasNextPage).toBe(true);
+    expect(hot.wallet).toEqual(ordinary.wallet);
+  });
+
+  it("pages on with a cursor in one statement too, to the same entries", async () => {
+    const creator = await creatorWith([1, 2, 3, 4, 5]);
+    const first = await read(creator.token, { first: 2 });
+    const after = first.wallet.transactions.pageInfo!.endCursor;
+    const hot = await read(creator.token, { first: 2, after });
+    const ordinary = await read(creator.token, { first: 2, after }, "@include(if: true)");
+    expect(hot.statements).toHaveLength(1);
+    expect(hot.wallet.transactions.edges!.map((e) => e.node.amount.amount)).toEqual([3, 2]);
+    expect(hot.wallet).toEqual(ordinary.wallet);
+    const last = await read(creator.token, { first: 2, after: hot.wallet.transactions.pageInfo!.endCursor });
+    expect(last.wallet.transactions.edges!.map((e) => e.node.amount.amount)).toEqual([1]);
+    expect(last.wallet.transactions.pageInfo!.hasNextPage).toBe(false);
+  });
+
+  it("still refuses another wallet's cursor, a tampered one and a page too large, with the same typed errors", async () => {
+    const mine = await creatorWith([1, 2, 3]);
+    const theirs = await creatorWith([9, 9, 9]);
+    const foreign = (await read(theirs.token, { first: 1 })).wallet.transactions.pageInfo!.endCursor;
+    for (const directive of ["", "@include(if: true)"]) {
+      expect((await read(mine.token, { first: 1, after: foreign }, directive)).wallet.transactions).toEqual({
+        __typename: "InvalidCursorError",
+        reason: "FILTER_MISMATCH",
+        argument: "AFTER",
+      });
+      expect((await read(mine.token, { first: 1, after: `${foreign}x` }, directive)).wallet.transactions).toEqual({
+        __typename: "InvalidCursorError",
+        reason: "MALFORMED",
+        argument: "AFTER",
+      });
+      expect((await read(mine.token, { first: 101 }, directive)).wallet.transactions.__typename).toBe("ValidationError");
+    }
+  });
+
+  it("an empty wallet: its buckets and an empty page, in one statement", async () => {
+    const creator = await creatorWith([]);
+    const hot = await read(creator.token, { first: 5 });
+    expect(hot.statements).toHaveLength(1);
+    expect(hot.wallet.available.amount).toBe(0);
+    expect(hot.wallet.transactions.edges).toEqual([]);
+    expect(hot.wallet.transactions.pageInfo!.hasNextPage).toBe(false);
+  });
+
+  it("two pages of different sizes under aliases: each answered, the right entries in each", async () => {
+    const creator = await creatorWith([1, 2, 3]);
+    const res = await gql<{ viewer: { wallet: Record<string, { nodes: { amount: { amount: number } }[] }> } }>(
+      url,
+      `{ viewer { wallet { a: transactions(first: 1) { ... on TransactionConnection { nodes { amount { amount } } } }
+         b: transactions(first: 2) { ... on TransactionConnection { nodes { amount { amount } } } } } } }`,
+      { token: creator.token },
+    );
+    expect(res.body.data!.viewer.wallet.a!.nodes.map((n) => n.amount.amount)).toEqual([3]);
+    expect(res.body.data!.viewer.wallet.b!.nodes.map((n) => n.amount.amount)).toEqual([3, 2]);
+  });
+});
