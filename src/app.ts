@@ -24,7 +24,7 @@ import { useRateLimit } from "./plugins/use-rate-limit.ts";
 import { useRequestLog } from "./plugins/use-request-log.ts";
 import { useViewer } from "./plugins/use-viewer.ts";
 import { useRestRoutes } from "./rest/router.ts";
-import type { GraphQLFetch } from "./rest/run-operation.ts";
+import { inProcessRunner } from "./rest/run-operation.ts";
 import { restRoutes } from "./rest/routes/index.ts";
 
 export type AppDeps = {
@@ -130,9 +130,8 @@ export function createApp({ db, logger, config = {}, metrics = createAppMetrics(
       }),
       useRestRoutes({
         routes: restRoutes,
-        graphql: (): GraphQLFetch => (request) => yoga.fetch(request),
+        run: inProcessRunner(() => yoga as never, { maxStringLength: limits.maxStringLength }),
         logger,
-        clientAddress: clientAddress.addressOf,
       }),
     ],
   });

@@ -1,14 +1,11 @@
 import type { IncomingMessage } from "node:http";
-import { internalRequestOf } from "../rest/run-operation.ts";
 
 /**
  * The address a request came from, for per-address limits: the socket's peer, or (only
  * when the gateway sits behind a proxy you run, TRUST_PROXY=true) the left of
- * X-Forwarded-For. The REST layer's inner GraphQL requests carry the outer request's.
+ * X-Forwarded-For.
  */
 export function clientAddressOf(request: Request, serverContext: unknown, trustProxy: boolean): string | null {
-  const internal = internalRequestOf(request);
-  if (internal) return internal.clientAddress;
   if (trustProxy) {
     const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
     if (forwarded && forwarded.length <= 64) return forwarded;

@@ -43,7 +43,7 @@ export function useInputHygiene({ maxStringLength }: { maxStringLength: number }
   });
   return {
     onParams({ params, setResult }) {
-      const problem = firstInValue("", params.variables, maxStringLength);
+      const problem = variablesProblem(params.variables, maxStringLength);
       if (problem) setResult({ errors: [inputError(problem)] });
     },
     onValidate({ addValidationRule }) {
@@ -51,6 +51,10 @@ export function useInputHygiene({ maxStringLength }: { maxStringLength: number }
     },
   };
 }
+
+/** The first refused string in an operation's variables, or null. */
+export const variablesProblem = (variables: unknown, maxStringLength: number): RejectedInput | null =>
+  firstInValue("", variables, maxStringLength);
 
 function firstInValue(path: string, value: unknown, max: number): RejectedInput | null {
   if (typeof value === "string") return rejectString(path || "variables", value, max);

@@ -2,7 +2,7 @@ import { GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { Viewer } from "../graphql/context.ts";
 import { hashedKey, type LimitState, RateLimitedError, type RateLimits, type Tier } from "../limits/rate-limits.ts";
-import { internalRequestOf } from "../rest/run-operation.ts";
+import type { RestOperationContext } from "../rest/run-operation.ts";
 import { errorsForPath } from "../rest/surfaces.ts";
 import { rootFieldNames, selectedOperation } from "./use-graphql-limits.ts";
 
@@ -32,12 +32,12 @@ export function rateLimitIdentity(request: Request, clientAddress: string | null
 export function useRateLimit(options: {
   limits: RateLimits;
   clientAddress: (request: Request) => string | null;
-}): Plugin<{ viewer: Viewer | null; request: Request }> {
+}): Plugin<{ viewer: Viewer | null; request: Request } & RestOperationContext> {
   const states = new WeakMap<Request, LimitState>();
   const { limits } = options;
   return {
     async onRequest({ request, url, endResponse }) {
-      if (!limits.enabled || !url.pathname.startsWith("/api/") || internalRequestOf(request)) return;
+      if (!limits.enabled || !url.pathname.startsWith("/api/")) return;
       const tier: Tier = request.method === "GET" || request.method === "HEAD" ? "read" : "write";
       try {
         states.set(request, await limits.consume(rateLimitIdentity(request, options.clientAddress(request)), tier, 1));
@@ -49,7 +49,8 @@ export function useRateLimit(options: {
     },
     async onExecute({ args, setResultAndStopExecution }) {
       const request = args.contextValue.request;
-      if (!limits.enabled || internalRequestOf(request)) return;
+      // A REST route's operation: its request was counted as it arrived.
+      if (!limits.enabled || args.contextValue.restOperation) return;
       const operation = selectedOperation(args.document, args.operationName ?? undefined);
       if (!operation) return;
       const viewer = args.contextValue.viewer;

@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import type { Plugin } from "graphql-yoga";
 import type { Logger } from "../logger.ts";
 import type { AppMetrics } from "../metrics/app-metrics.ts";
-import { internalRequestOf } from "../rest/run-operation.ts";
 import { currentRequestId, requestContext } from "../request-context.ts";
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -10,8 +9,8 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 /**
  * Gives every request one id (the caller's `X-Request-Id` when it is sane) for its whole
  * handling: every log line written meanwhile carries it (the logger reads it from the request
- * context), the response echoes it, and one JSON line per request is logged. The REST layer's
- * inner GraphQL request carries the outer id and adds no line of its own.
+ * context), the response echoes it, and one JSON line per request is logged (a REST route's
+ * operation runs within its request: the same id, no line of its own).
  */
 export function useRequestLog({
   logger,
@@ -31,7 +30,6 @@ export function useRequestLog({
     onResponse({ request, response }) {
       const started = requestContext.getStore();
       response.headers.set("x-request-id", started?.requestId ?? requestIdOf(request));
-      if (internalRequestOf(request)) return;
       const ms = started ? performance.now() - started.startedAt : undefined;
       if (ms !== undefined) metrics?.observeRequest(request, response.status, ms / 1000);
       logger.info(

@@ -2,7 +2,7 @@ import type { Plugin } from "graphql-yoga";
 import { unavailableReason } from "../db/unavailable.ts";
 import type { Logger } from "../logger.ts";
 import { matchPath, type Route, RouteParamError } from "./route.ts";
-import { type GraphQLFetch, type OperationFailure, runOperation } from "./run-operation.ts";
+import type { GraphQLRunner, OperationFailure } from "./run-operation.ts";
 import { REFUSAL_TEXT } from "../plugins/use-input-hygiene.ts";
 import { type RejectedInput, SURFACES, type SurfaceErrors, surfaceOfPath } from "./surfaces.ts";
 import { snakeCase } from "./body.ts";
@@ -14,9 +14,8 @@ import { snakeCase } from "./body.ts";
  */
 export function useRestRoutes(options: {
   routes: Route[];
-  graphql: () => GraphQLFetch;
+  run: GraphQLRunner;
   logger: Logger;
-  clientAddress: (request: Request) => string | null;
 }): Plugin {
   return {
     async onRequest({ request, url, endResponse }) {
@@ -43,12 +42,12 @@ async function handle(
   request: Request,
   url: URL,
   params: Record<string, string>,
-  options: { graphql: () => GraphQLFetch; logger: Logger; clientAddress: (request: Request) => string | null },
+  options: { run: GraphQLRunner; logger: Logger },
 ): Promise<Response> {
   const surface = SURFACES[route.surface];
   try {
     const variables = await route.variables(request, url, params);
-    const result = await runOperation(options.graphql(), request, route.operation, variables, options.clientAddress(request));
+    const result = await options.run(request, route.operation, variables);
     if (result.kind === "unauthenticated") return surface.unauthenticated(result.reason);
     if (result.kind === "failed") {
       const answer = failureResponse(surface, result);

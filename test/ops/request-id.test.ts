@@ -24,7 +24,7 @@ describe("one request id from the edge to every log line", () => {
   let db: Database;
   beforeAll(async () => (db = await testDatabase()));
 
-  it("a REST call logs one request line, and every line it causes (the inner GraphQL execution's too) carries its id", async () => {
+  it("a REST call logs one request line (its GraphQL operation runs within it, adding none), and every line carries its id", async () => {
     const { url, lines } = await serveWithCapturedLogs(db);
     const me = await createCreator(db);
     lines.length = 0;
@@ -33,7 +33,7 @@ describe("one request id from the edge to every log line", () => {
     await res.json();
     const id = res.headers.get("x-request-id")!;
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(lines.length).toBeGreaterThan(3); // yoga's debug lines for the inner execution, and the request line
+    expect(lines.length).toBeGreaterThan(0);
     expect(lines.filter((l) => l.requestId !== id)).toEqual([]);
     expect(lines.filter((l) => l.msg === "request")).toEqual([
       expect.objectContaining({ requestId: id, path: "/api/wallet", status: 200 }),
@@ -69,9 +69,9 @@ describe("one request id from the edge to every log line", () => {
         const id = res.headers.get("x-request-id")!;
         const warnings = lines.filter((l) => l.level >= 40);
         expect(warnings.length).toBeGreaterThan(0);
-        expect(warnings).toEqual(
-          warnings.map(() => expect.objectContaining({ requestId: id, msg: "database busy or unavailable" })),
-        );
+        // Each warning carries the request's id (the token cache may also say it cannot listen yet).
+        expect(warnings).toEqual(warnings.map(() => expect.objectContaining({ requestId: id })));
+        expect(warnings.map((l) => l.msg)).toContain("database busy or unavailable");
         expect(lines.filter((l) => l.msg === "request")).toEqual([expect.objectContaining({ requestId: id, status: 503 })]);
         expect(JSON.stringify(lines)).not.toContain("stack");
       }
