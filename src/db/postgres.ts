@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { PrismaPg } from "@prisma/adapter-pg";
+import { LRUCache } from "lru-cache";
 import pg from "pg";
 import type { Logger } from "../logger.ts";
 import { type Listening, listenPostgres, type NotificationHandlers } from "./notifications.ts";
@@ -23,8 +24,13 @@ export type PostgresHandle = {
   close(): Promise<void>;
 };
 
-/** A prepared statement's name from its text: never reused for different SQL. */
-const statementName = (text: string): string => `r${createHash("sha1").update(text).digest("hex").slice(0, 24)}`;
+/** A prepared statement's name from its text: never reused for different SQL (the few hot texts remembered). */
+const statementNames = new LRUCache<string, string>({ max: 500 });
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (name === undefined) statementNames.set(text, (name = `r${createHash("sha1").update(text).digest("hex").slice(0, 24)}`));
+  return name;
+}
 
 export function openPostgres(options: PostgresOptions, logger: Logger): PostgresHandle {
   const pool = new pg.Pool({

@@ -41,7 +41,7 @@ export class TokenCache {
   async check(token: string): Promise<TokenCheck> {
     if (!plausibleToken(token)) return { ok: false, reason: "invalid" };
     const hash = hashToken(token);
-    if (!this.enabled) return judgeToken(await tokenRowByHash(this.db.prisma, hash));
+    if (!this.enabled) return judgeToken(await tokenRowByHash(this.db, hash));
     // The first check waits for the LISTEN to be in place (once per process), so it can keep its row.
     if (!this.listening) await this.startListening();
     const cached = this.listening ? this.rows.get(hash) : undefined;
@@ -49,13 +49,13 @@ export class TokenCache {
     // A revocation heard while the row was read may be newer than the row: then it is not kept.
     const epoch = this.epoch;
     const listeningBefore = this.listening;
-    const row = await tokenRowByHash(this.db.prisma, hash);
+    const row = await tokenRowByHash(this.db, hash);
     const check = judgeToken(row);
     if (check.ok && listeningBefore && this.listening && epoch === this.epoch) this.rows.set(hash, row!);
     return check;
   }
 
-  /** Drops a token's entry at once (its notification also will). */
+  /** Drops a token's entry (its revocation, re-dating or deletion was heard). */
   forget(tokenId: number): void {
     this.epoch++;
     for (const [hash, row] of this.rows.entries()) if (row.id === tokenId) this.rows.delete(hash);

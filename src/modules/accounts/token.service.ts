@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
-import type { PrismaClient } from "../../generated/prisma/client.ts";
+import type { Database } from "../../db/database.ts";
+import { Prisma, type PrismaClient } from "../../generated/prisma/client.ts";
 import type { TokenRole } from "../../generated/prisma/enums.ts";
 import { ForbiddenError, NotFoundError, ValidationError } from "../errors.ts";
 import { deniedMessage, may } from "./permissions.ts";
@@ -71,12 +72,13 @@ export type TokenCheck =
 /** What a token's row says about it, as the check needs it. */
 export type TokenRow = { id: number; role: TokenRole; accountId: number; revokedAt: Date | null; expiresAt: Date | null };
 
-/** A token's row by the hash of the presented token, or null. */
-export const tokenRowByHash = (prisma: Pick<PrismaClient, "apiToken">, tokenHash: string): Promise<TokenRow | null> =>
-  prisma.apiToken.findUnique({
-    where: { tokenHash },
-    select: { id: true, role: true, accountId: true, revokedAt: true, expiresAt: true },
-  });
+/** A token's row by the hash of the presented token, or null (the hot path: straight through the driver). */
+export async function tokenRowByHash(db: Pick<Database, "read">, tokenHash: string): Promise<TokenRow | null> {
+  const [row] = await db.read<TokenRow>(Prisma.sql`
+    SELECT id, role::text AS role, account_id AS "accountId", revoked_at AS "revokedAt", expires_at AS "expiresAt"
+    FROM api_tokens WHERE token_hash = ${tokenHash}`);
+  return row ?? null;
+}
 
 /** Whether a presented token is well formed enough to be looked up at all. */
 export const plausibleToken = (token: string): boolean => token.startsWith(TOKEN_PREFIX) && token.length <= 100;
@@ -92,5 +94,10 @@ export function judgeToken(row: TokenRow | null): TokenCheck {
 /** Looks a presented token up by its hash; the raw token is never stored or logged. */
 export async function checkToken(prisma: Pick<PrismaClient, "apiToken">, token: string): Promise<TokenCheck> {
   if (!plausibleToken(token)) return { ok: false, reason: "invalid" };
-  return judgeToken(await tokenRowByHash(prisma, hashToken(token)));
+  return judgeToken(
+    await prisma.apiToken.findUnique({
+      where: { tokenHash: hashToken(token) },
+      select: { id: true, role: true, accountId: true, revokedAt: true, expiresAt: true },
+    }),
+  );
 }
