@@ -7,7 +7,8 @@
 //     per request and RSS of each server process, SQL statements per request;
 //  4. the 1M-entry wallet against a 100-entry one, and a page 900,000 deep against page 1;
 //  5. start-up to /readyz on PostgreSQL, and an embedded (PGlite) fresh start and restart.
-// Run:  DATABASE_URL=postgres://... npm run bench   (BENCH_SECONDS=10 per run by default)
+// Run:  DATABASE_URL=postgres://... npm run bench   (BENCH_SECONDS=10 per run by default;
+//       BENCH_QUICK=1: c=10 only, one round, no ledger-size, depth or start-up figures: for trying a lever)
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -21,22 +22,20 @@ import { childEnv, type Running, run, waitFor } from "../test/helpers/processes.
 import { buildServer } from "../scripts/build.mjs";
 import { loadDataset } from "./dataset.ts";
 import { drive, type LoadResult, rssMb, type Target } from "./load.ts";
+import { LEGACY, QUERY, STUDIO } from "./paths.ts";
 import { openBench } from "./setup.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const SHORT = Math.max(3, Math.round(SECONDS / 2));
+const QUICK = process.env.BENCH_QUICK === "1";
+const LEVELS = QUICK ? [10] : [1, 10, 32];
 const DEPTH = 900_000;
 const { url: databaseUrl, db } = await openBench(4);
 const data = await loadDataset(db);
 const anyToken = () => data.tokens[Math.floor(Math.random() * data.tokens.length)]!;
 
-const QUERY = `query Wallet { viewer { wallet { available { amount } hold { amount } pending { amount }
-  transactions(first: 20) { ... on TransactionConnection { edges { node { id: legacyId amount { amount } type createdAt } }
-  pageInfo { hasNextPage endCursor } } } } } }`;
 const DEEP_QUERY = (after: string) =>
   QUERY.replace("transactions(first: 20)", `transactions(first: 20, after: ${JSON.stringify(after)})`);
-const LEGACY = "/api/wallet?limit=20";
-const STUDIO = "/api/external/v1/account/wallet/transactions?limit=20";
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -116,8 +115,8 @@ const targets = (token: () => string, after: { graphql?: string; page?: number; 
 for (const t of targets(anyToken)) await drive(t, 10, 2);
 
 const results: LoadResult[] = [];
-for (const connections of [1, 10, 32]) {
-  const rounds = connections === 10 ? 3 : 1;
+for (const connections of LEVELS) {
+  const rounds = connections === 10 && !QUICK ? 3 : 1;
   for (let round = 0; round < rounds; round++) {
     for (const t of targets(anyToken)) {
       const r = await drive(t, connections, SECONDS);
@@ -167,7 +166,7 @@ async function pair(a: Target, b: Target): Promise<[number, number]> {
   return [median(ra), median(rb)];
 }
 const flatness: { name: string; small: number; large: number }[] = [];
-for (const [i, t] of targets(small).entries()) {
+for (const [i, t] of QUICK ? [] : targets(small).entries()) {
   const [smallRps, largeRps] = await pair(t, targets(deep)[i]!);
   flatness.push({ name: t.name, small: smallRps, large: largeRps });
 }
@@ -185,7 +184,7 @@ const deepPages = targets(deep, {
   studio: cursorFor({ buckets: ["AVAILABLE"], uuid: null, from: null, to: null }),
 });
 const depth: { name: string; first: number; deep: number }[] = [];
-for (const [i, t] of targets(deep).entries()) {
+for (const [i, t] of QUICK ? [] : targets(deep).entries()) {
   const [firstRps, deepRps] = await pair(t, deepPages[i]!);
   depth.push({ name: t.name, first: firstRps, deep: deepRps });
 }
@@ -195,29 +194,33 @@ await stop(gateway.process);
 await stop(raw);
 
 // Start-up: PostgreSQL (again, for a second figure), embedded fresh and restart.
-const pgStart = await startGateway({ DATABASE_URL: databaseUrl });
-await stop(pgStart.process);
-const dataDir = mkdtempSync(path.join(tmpdir(), "bench-embedded-"));
-const fresh = await startGateway({ DATA_DIR: dataDir, LOAD_DEMO_DATA: "false" });
-await stop(fresh.process);
-const restart = await startGateway({ DATA_DIR: dataDir, LOAD_DEMO_DATA: "false" });
-const embeddedIdleRss = rssMb(restart.process.child.pid!);
-await stop(restart.process);
-rmSync(dataDir, { recursive: true, force: true });
+const startUp = QUICK ? null : await measureStartUp();
+async function measureStartUp() {
+  const pgStart = await startGateway({ DATABASE_URL: databaseUrl });
+  await stop(pgStart.process);
+  const dataDir = mkdtempSync(path.join(tmpdir(), "bench-embedded-"));
+  const fresh = await startGateway({ DATA_DIR: dataDir, LOAD_DEMO_DATA: "false" });
+  await stop(fresh.process);
+  const restart = await startGateway({ DATA_DIR: dataDir, LOAD_DEMO_DATA: "false" });
+  const embeddedIdleRss = rssMb(restart.process.child.pid!);
+  await stop(restart.process);
+  rmSync(dataDir, { recursive: true, force: true });
+  return { pg: pgStart.readyMs, fresh: fresh.readyMs, restart: restart.readyMs, embeddedIdleRss };
+}
 await db.close();
 
 // The report.
 const out: string[] = [];
 const fmt = (n: number, digits = 0) => n.toLocaleString("en", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 out.push(
-  `Run ${new Date().toISOString()}, ${SECONDS} s per run (c=10: median of 3 interleaved rounds), PostgreSQL, pool 10 each.`,
+  `Run ${new Date().toISOString()}, ${SECONDS} s per run ${QUICK ? "(quick: c=10, one round)" : "(c=10: median of 3 interleaved rounds)"}, PostgreSQL, pool 10 each.`,
   "",
 );
 out.push(
   "| c | server | req/s | vs raw | p50 ms | p99 ms | CPU ms/req | SQL/req | RSS MB | errors |",
   "|---|---|---|---|---|---|---|---|---|---|",
 );
-for (const connections of [1, 10, 32]) {
+for (const connections of LEVELS) {
   const at = results.filter((r) => r.connections === connections);
   const rawRps = median(at.filter((r) => r.name.startsWith("raw")).map((r) => r.rps));
   for (const name of [...new Set(at.map((r) => r.name))]) {
@@ -229,20 +232,22 @@ for (const connections of [1, 10, 32]) {
     );
   }
 }
-out.push(
-  "",
-  "| c=1 (median of 3 alternations) | 100 entries req/s | 1M entries req/s | cost 1M / 100 | page 1 req/s | page at 900k req/s | cost 900k / page 1 |",
-  "|---|---|---|---|---|---|---|",
-);
-for (const [i, f] of flatness.entries()) {
-  const d = depth[i]!;
+if (startUp) {
   out.push(
-    `| ${f.name} | ${fmt(f.small)} | ${fmt(f.large)} | ${fmt(f.small / f.large, 2)} | ${fmt(d.first)} | ${fmt(d.deep)} | ${fmt(d.first / d.deep, 2)} |`,
+    "",
+    "| c=1 (median of 3 alternations) | 100 entries req/s | 1M entries req/s | cost 1M / 100 | page 1 req/s | page at 900k req/s | cost 900k / page 1 |",
+    "|---|---|---|---|---|---|---|",
+  );
+  for (const [i, f] of flatness.entries()) {
+    const d = depth[i]!;
+    out.push(
+      `| ${f.name} | ${fmt(f.small)} | ${fmt(f.large)} | ${fmt(f.small / f.large, 2)} | ${fmt(d.first)} | ${fmt(d.deep)} | ${fmt(d.first / d.deep, 2)} |`,
+    );
+  }
+  out.push(
+    "",
+    `Start-up to /readyz: PostgreSQL ${fmt(gateway.readyMs)} ms and ${fmt(startUp.pg)} ms; embedded fresh ${fmt(startUp.fresh)} ms, restart ${fmt(startUp.restart)} ms.`,
+    `Idle RSS after the load: PostgreSQL ${fmt(idleRss)} MB; embedded (empty) ${fmt(startUp.embeddedIdleRss)} MB.`,
   );
 }
-out.push(
-  "",
-  `Start-up to /readyz: PostgreSQL ${fmt(gateway.readyMs)} ms and ${fmt(pgStart.readyMs)} ms; embedded fresh ${fmt(fresh.readyMs)} ms, restart ${fmt(restart.readyMs)} ms.`,
-  `Idle RSS after the load: PostgreSQL ${fmt(idleRss)} MB; embedded (empty) ${fmt(embeddedIdleRss)} MB.`,
-);
 process.stdout.write(`${out.join("\n")}\n`);

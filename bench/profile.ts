@@ -1,0 +1,107 @@
+// Where the gateway's CPU goes on one hot path: runs the production bundle with --cpu-prof,
+// drives one target at c=10 and prints self time by package (node_modules/<name>, node: internals,
+// or src/). Run: DATABASE_URL=postgres://... npx tsx bench/profile.ts [graphql|legacy|studio] [seconds]
+// (PROFILE_CALLERS=<function name>: also the stacks that call it)
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { buildServer } from "../scripts/build.mjs";
+import { childEnv, run } from "../test/helpers/processes.ts";
+import { loadDataset } from "./dataset.ts";
+import { drive } from "./load.ts";
+import { openBench } from "./setup.ts";
+import { BENCH_PATHS } from "./paths.ts";
+
+const which = (process.argv[2] ?? "graphql") as keyof typeof BENCH_PATHS;
+const seconds = Number(process.argv[3] ?? 10);
+const { url: databaseUrl, db } = await openBench(2);
+const data = await loadDataset(db);
+await db.close();
+await buildServer();
+const dir = mkdtempSync(path.join(tmpdir(), "gateway-profile-"));
+const port = 4100 + Math.floor(Math.random() * 500);
+const server = run(
+  process.execPath,
+  ["--cpu-prof", `--cpu-prof-dir=${dir}`, "dist/server/server.js"],
+  childEnv({ DATABASE_URL: databaseUrl, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", RATE_LIMITS: "off" }),
+);
+const base = `http://127.0.0.1:${port}`;
+while (
+  !(await fetch(`${base}/readyz`).then(
+    (r) => r.ok,
+    () => false,
+  ))
+)
+  await new Promise((r) => setTimeout(r, 50));
+const target = BENCH_PATHS[which];
+const t = {
+  name: which,
+  pid: server.child.pid!,
+  url: `${base}${target.path}`,
+  method: target.method,
+  ...(target.body ? { body: target.body } : {}),
+  token: () => data.tokens[Math.floor(Math.random() * data.tokens.length)]!,
+};
+await drive(t, 10, 2);
+const r = await drive(t, 10, seconds);
+server.child.kill("SIGTERM");
+await server.exited;
+
+type Node = { id: number; callFrame: { url: string; functionName: string }; children?: number[] };
+const profile = JSON.parse(readFileSync(path.join(dir, readdirSync(dir)[0]!), "utf8")) as {
+  nodes: Node[];
+  samples: number[];
+  timeDeltas: number[];
+};
+const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+const self = new Map<number, number>();
+profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+const bucket = (u: string, fn: string): string => {
+  if (!u) return fn.startsWith("(") ? fn : "(native)";
+  const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(u);
+  if (m) return m[1]!;
+  if (u.startsWith("node:")) return u;
+  if (u.includes("/src/")) return "src/" + u.split("/src/")[1]!.split("/").slice(0, 2).join("/");
+  return u;
+};
+const totals = new Map<string, number>();
+const functions = new Map<string, number>();
+let all = 0;
+for (const [id, us] of self) {
+  const n = byId.get(id)!;
+  if (n.callFrame.functionName === "(idle)") continue;
+  all += us;
+  const b = bucket(n.callFrame.url, n.callFrame.functionName);
+  totals.set(b, (totals.get(b) ?? 0) + us);
+  const f = `${b} ${n.callFrame.functionName || "(anonymous)"}`;
+  functions.set(f, (functions.get(f) ?? 0) + us);
+}
+const top = (m: Map<string, number>, k: number) =>
+  [...m]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, k)
+    .map(([name, us]) => `${((100 * us) / all).toFixed(1).padStart(5)} %  ${name}`);
+const print = (text: string) => process.stdout.write(`${text}\n`);
+print(
+  `${which}: ${Math.round(r.rps)} req/s, ${r.cpuPerRequestMs.toFixed(2)} ms CPU/request, ${(all / 1000 / r.requests).toFixed(2)} ms sampled/request`,
+);
+print(top(totals, 25).join("\n"));
+print("--- functions");
+print(top(functions, 30).join("\n"));
+const parent = new Map<number, number>();
+for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+const callersOf = process.env.PROFILE_CALLERS;
+if (callersOf) {
+  const stacks = new Map<string, number>();
+  for (const [id, us] of self) {
+    if (byId.get(id)!.callFrame.functionName !== callersOf) continue;
+    const chain: string[] = [];
+    for (let p = parent.get(id); p !== undefined && chain.length < 8; p = parent.get(p)) {
+      const f = byId.get(p)!.callFrame;
+      chain.push(`${f.functionName || "?"}@${bucket(f.url, f.functionName)}`);
+    }
+    stacks.set(chain.join(" < "), (stacks.get(chain.join(" < ")) ?? 0) + us);
+  }
+  print(`--- callers of ${callersOf}`);
+  print(top(stacks, 8).join("\n"));
+}
