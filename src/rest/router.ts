@@ -12,11 +12,7 @@ import { snakeCase } from "./body.ts";
  * parameters, run its GraphQL operation with the caller's credentials, reshape the result.
  * Client mistakes get the path's own error envelope; nothing unexpected leaks (500).
  */
-export function useRestRoutes(options: {
-  routes: Route[];
-  run: GraphQLRunner;
-  logger: Logger;
-}): Plugin {
+export function useRestRoutes(options: { routes: Route[]; run: GraphQLRunner; logger: Logger }): Plugin {
   return {
     async onRequest({ request, url, endResponse }) {
       if (!url.pathname.startsWith("/api/")) return;

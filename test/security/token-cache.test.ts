@@ -62,8 +62,9 @@ describe("the token cache", () => {
 
   it("judges expiry at every use: a cached token stops working the moment it expires", async () => {
     const creator = await createCreator(db);
-    // Set at insert time in effect (an UPDATE of expires_at would notify and drop the entry).
-    await db.prisma.$executeRaw`UPDATE api_tokens SET expires_at = now() + interval '1500 milliseconds' WHERE id = ${creator.tokenId}`;
+    // Re-dated before its first use; the notice this UPDATE sends has passed before the token is kept.
+    await db.prisma
+      .$executeRaw`UPDATE api_tokens SET expires_at = now() + interval '1500 milliseconds' WHERE id = ${creator.tokenId}`;
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(await tokenReads(db, url, creator.token)).toEqual({ status: 200, reads: 1 });
     expect(await tokenReads(db, url, creator.token)).toEqual({ status: 200, reads: 0 });
