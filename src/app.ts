@@ -1,3 +1,5 @@
+import { useGraphQlJit } from "@envelop/graphql-jit";
+import { getOperationAST } from "graphql";
 import { createYoga, useReadinessCheck, type YogaServerInstance } from "graphql-yoga";
 import type { Config } from "./config.ts";
 import type { Database } from "./db/database.ts";
@@ -30,7 +32,7 @@ import { restRoutes } from "./rest/routes/index.ts";
 export type AppDeps = {
   db: Database;
   logger: Logger;
-  config?: Partial<Pick<Config, "holdPeriodDays" | "appLinkBase" | "metrics" | "cashout" | "tokenCache">> & {
+  config?: Partial<Pick<Config, "holdPeriodDays" | "appLinkBase" | "metrics" | "cashout" | "tokenCache" | "graphqlJit">> & {
     limits?: LimitsConfig;
   };
   /** Made here unless the caller serves them elsewhere too (the separate metrics port). */
@@ -108,6 +110,15 @@ export function createApp({ db, logger, config = {}, metrics = createAppMetrics(
       useMetricsEndpoint({ metrics, config: config.metrics ?? DEFAULT_METRICS }),
       useApiDocs({ routes: restRoutes }),
       metrics.graphqlPlugin(),
+      // Queries and mutations run compiled (graphql-jit, once per document); subscriptions as before.
+      ...((config.graphqlJit ?? true)
+        ? [
+            useGraphQlJit(
+              {},
+              { enableIf: (args) => getOperationAST(args.document, args.operationName)?.operation !== "subscription" },
+            ),
+          ]
+        : []),
       useReadinessCheck({
         endpoint: "/readyz",
         check: async () => {

@@ -85,7 +85,13 @@ const ConfigSchema = z.object({
   CASHOUT_REQUIRE_PAYOUT_DETAILS: z.enum(["true", "false"]).default("false"),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
-  TOKEN_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(DEFAULT_TOKEN_CACHE.ttlMs / 1000),
+  GRAPHQL_JIT: z.enum(["on", "off"]).default("on"),
+  TOKEN_CACHE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(300)
+    .default(DEFAULT_TOKEN_CACHE.ttlMs / 1000),
 });
 
 export type Config = {
@@ -123,6 +129,8 @@ export type Config = {
   cashout: CashoutSettings;
   /** How long a valid token's row is kept in memory (0: looked up on every request). */
   tokenCache: TokenCacheOptions;
+  /** Execute through graphql-jit (compiled once per document) instead of the standard executor. */
+  graphqlJit: boolean;
 };
 
 export class ConfigError extends Error {
@@ -198,5 +206,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metrics: { token: e.METRICS_TOKEN ?? null, port: e.METRICS_PORT ?? null },
     cashout: { minimumMinor: e.CASHOUT_MINIMUMS, requirePayoutDetails: e.CASHOUT_REQUIRE_PAYOUT_DETAILS === "true" },
     tokenCache: { ...DEFAULT_TOKEN_CACHE, ttlMs: e.TOKEN_CACHE_SECONDS * 1000 },
+    graphqlJit: e.GRAPHQL_JIT === "on",
   };
 }

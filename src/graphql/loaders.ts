@@ -5,7 +5,12 @@ import type { PrismaClient } from "../generated/prisma/client.ts";
 import { walletsWhere } from "../modules/wallet/wallet-rows.ts";
 import { type AccountGroupInfo, accountGroupOf } from "../modules/accounts/account-group.service.ts";
 import { revenueByReferredCreator } from "../modules/affiliate/referral.service.ts";
-import { type ConnectionRequest, type LedgerConnection, ledgerConnections } from "../modules/ledger/ledger-query.ts";
+import {
+  type ConnectionRequest,
+  connectionRequestKey,
+  type LedgerConnection,
+  ledgerConnections,
+} from "../modules/ledger/ledger-query.ts";
 
 /** Builds a loader that fetches many rows in one query and answers in key order. */
 function byKey<K, V>(fetch: (keys: readonly K[]) => Promise<V[]>, keyOf: (row: V) => K): DataLoader<K, V | null> {
@@ -23,7 +28,7 @@ const lineItemsOf = (prisma: PrismaClient, invoiceIds: readonly number[]) =>
   });
 
 type TransactionsKey = { walletId: number; args: ConnectionRequest };
-const transactionsKey = (k: TransactionsKey) => `${k.walletId}:${JSON.stringify(k.args)}`;
+const transactionsKey = (k: TransactionsKey) => `${k.walletId}:${connectionRequestKey(k.args)}`;
 
 /**
  * Pages of many wallets' transactions: keys with the same arguments (a list of wallets asking
@@ -34,9 +39,9 @@ function walletTransactionsLoader(db: Database) {
     async (keys) => {
       const groups = new Map<string, { args: ConnectionRequest; walletIds: number[] }>();
       for (const k of keys) {
-        const group = groups.get(JSON.stringify(k.args)) ?? { args: k.args, walletIds: [] };
+        const group = groups.get(connectionRequestKey(k.args)) ?? { args: k.args, walletIds: [] };
         group.walletIds.push(k.walletId);
-        groups.set(JSON.stringify(k.args), group);
+        groups.set(connectionRequestKey(k.args), group);
       }
       const results = new Map<string, LedgerConnection | Error>();
       for (const group of groups.values()) {

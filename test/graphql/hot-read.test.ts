@@ -5,8 +5,10 @@ import { createCreator } from "../helpers/factories.ts";
 import { deposit, openWalletServer, type Service } from "../helpers/money.ts";
 import { countStatements } from "../helpers/statements.ts";
 
-/** The hot read: buckets, a page of entries and has-next. `$ordinary` asks for the same through a directive, which the one-statement path leaves alone. */
-const QUERY = (directive = "") => `query($first: Int, $after: String) { viewer { wallet { available { amount } hold { amount } pending { amount }
+/** The hot read: buckets, a page of entries and has-next. With a `directive` on the page, the one-statement path stands aside (the ordinary path answers). */
+const QUERY = (
+  directive = "",
+) => `query($first: Int, $after: String) { viewer { wallet { available { amount } hold { amount } pending { amount }
   transactions(first: $first, after: $after) ${directive} { __typename ... on TransactionConnection {
     edges { cursor node { id: legacyId amount { amount } balanceAfter { amount } type createdAt } }
     pageInfo { hasNextPage hasPreviousPage endCursor } }

@@ -23,7 +23,7 @@ export function run(command: string, args: string[], env: NodeJS.ProcessEnv): Ru
 }
 
 /** The server as `npm start` runs it: the production build (global setup builds it once per run). */
-export const runServer = (env: NodeJS.ProcessEnv) => run(process.execPath, ["--enable-source-maps", SERVER_BUNDLE], env);
+export const runServer = (env: NodeJS.ProcessEnv) => run(process.execPath, [SERVER_BUNDLE], env);
 export const runBin = (args: string[], env: NodeJS.ProcessEnv) => run(`${ROOT}/bin/wallet-gateway.js`, args, env);
 
 /** Waits until `read()` matches, or fails with what the process printed. */

@@ -83,6 +83,24 @@ export type ConnectionRequest = ConnectionArgs & {
 };
 
 /**
+ * One key per meaning of a request: absent and null arguments alike, the default order spelt
+ * out, whatever order the executor built the arguments object in (graphql-jit and the
+ * standard executor differ there).
+ */
+export function connectionRequestKey(args: ConnectionRequest): string {
+  const f = args.filter ?? {};
+  return JSON.stringify([
+    args.first ?? null,
+    args.after ?? null,
+    args.last ?? null,
+    args.before ?? null,
+    args.order ?? "DATE_DESC",
+    args.defaultFirst ?? null,
+    [f.from ?? null, f.to ?? null, f.types ?? null, f.buckets ?? null, f.uuid ?? null],
+  ]);
+}
+
+/**
  * The same page of several wallets' entries in one statement: a LATERAL keyset scan per
  * wallet (each walks its own index range), so a list of wallets costs one round trip, not one
  * per wallet. A wallet whose cursor does not belong to it gets its InvalidCursorError.
@@ -141,7 +159,7 @@ export function pageBounds(key: Buffer, shape: PageShape, args: ConnectionArgs, 
 
 /** One wallet's page (and one entry more, to know whether more follow), wallet an id or a column. */
 export function pageQuery(wallet: number | Prisma.Sql, shape: PageShape, bounds: PageBounds): Prisma.Sql {
-  const { filter, order, size, direction } = shape;
+  const { filter, order, direction } = shape;
   const conditions = [where(wallet, filter)];
   if (bounds.after) conditions.push(keysetBound(bounds.after, order === "DATE_DESC" ? "<" : ">"));
   if (bounds.before) conditions.push(keysetBound(bounds.before, order === "DATE_DESC" ? ">" : "<"));
