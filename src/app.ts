@@ -141,7 +141,7 @@ export function createApp({ db, logger, config = {}, metrics = createAppMetrics(
       }),
       useRestRoutes({
         routes: restRoutes,
-        run: inProcessRunner(() => yoga as never, { maxStringLength: limits.maxStringLength }),
+        run: inProcessRunner(() => yoga, { maxStringLength: limits.maxStringLength }),
         logger,
       }),
     ],

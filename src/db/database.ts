@@ -6,13 +6,13 @@ import { openPGlite } from "./pglite.ts";
 import { openPostgres } from "./postgres.ts";
 import type { Listening, NotificationHandlers } from "./notifications.ts";
 import type { SqlPool } from "./sql-session.ts";
+import { countingAdapter, StatementCounter } from "./statement-counter.ts";
 
 /** A statement with $1.. placeholders (Prisma.sql`...` is one). */
 export type SqlQuery = { text: string; values: unknown[] };
 
 /** Parameters as both drivers take them: bigints as their decimal text. */
 const parameter = (value: unknown): unknown => (typeof value === "bigint" ? value.toString() : value);
-import { countingAdapter, StatementCounter } from "./statement-counter.ts";
 
 export type Database = {
   kind: "pglite" | "postgres";
@@ -26,7 +26,7 @@ export type Database = {
   /**
    * One read statement straight through the driver, without the Prisma runtime: the hot read
    * paths. Prepared under a name derived from its text on PostgreSQL; counted like Prisma's.
-   * Rows come as the driver gives them: bigint columns may be strings (see src/db/rows.ts).
+   * Rows come as the driver gives them: bigint columns may be text (ledgerRow and walletRow convert).
    */
   read<Row>(query: SqlQuery): Promise<Row[]>;
   /** LISTEN on channels: another connection on PostgreSQL, in process on PGlite. */

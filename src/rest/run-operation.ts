@@ -44,7 +44,7 @@ function printed(document: DocumentNode): string {
  * read back, no second log line).
  */
 export function inProcessRunner(
-  yoga: () => YogaServerInstance<Record<string, unknown>, Record<string, unknown>>,
+  yoga: () => Pick<YogaServerInstance<Record<string, unknown>, Record<string, unknown>>, "getEnveloped">,
   { maxStringLength }: { maxStringLength: number },
 ): GraphQLRunner {
   return async <T, V extends Record<string, unknown>>(incoming: Request, operation: TypedDocumentNode<T, V>, variables: V) => {
