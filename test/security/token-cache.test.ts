@@ -56,6 +56,7 @@ describe("the token cache", () => {
   it("drops a deleted token", async () => {
     const creator = await createCreator(db);
     expect((await tokenReads(db, url, creator.token)).status).toBe(200);
+    expect(await tokenReads(db, url, creator.token)).toEqual({ status: 200, reads: 0 }); // kept
     await db.prisma.$executeRaw`DELETE FROM api_tokens WHERE id = ${creator.tokenId}`;
     expect((await refusedWithin(url, creator.token)).reason).toBe("invalid_api_key");
   });
