@@ -54,7 +54,9 @@ for (let round = 0; round < rounds; round++) {
     const r = await drive(target, 10, 8);
     results
       .get(config)!
-      .push(`${Math.round(r.rps)} req/s, ${r.cpuPerRequestMs.toFixed(2)} ms CPU/req, RSS ${r.rssMb.toFixed(0)} MB`);
+      .push(
+        `${Math.round(r.rps)} req/s, ${r.cpuPerRequestMs.toFixed(2)} ms CPU/req, RSS ${r.rssMb.toFixed(0)} MB${r.errors ? `, ${r.errors} ERRORS` : ""}`,
+      );
     process.stderr.write(`  round ${round + 1} "${config}": ${results.get(config)!.at(-1)}\n`);
     server.child.kill("SIGTERM");
     await server.exited;

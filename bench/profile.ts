@@ -43,19 +43,29 @@ const t = {
   token: () => data.tokens[Math.floor(Math.random() * data.tokens.length)]!,
 };
 await drive(t, 10, 2);
+// V8 stamps samples with the system's monotonic clock, as hrtime does here: only the measured
+// window counts (start-up and warm-up would otherwise fill the profile).
+const windowStart = process.hrtime.bigint() / 1000n;
 const r = await drive(t, 10, seconds);
+const windowEnd = process.hrtime.bigint() / 1000n;
 server.child.kill("SIGTERM");
 await server.exited;
 
 type Node = { id: number; callFrame: { url: string; functionName: string }; children?: number[] };
 const profile = JSON.parse(readFileSync(path.join(dir, readdirSync(dir)[0]!), "utf8")) as {
   nodes: Node[];
+  startTime: number;
   samples: number[];
   timeDeltas: number[];
 };
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const self = new Map<number, number>();
-profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+let at = BigInt(profile.startTime);
+profile.samples.forEach((id, i) => {
+  const delta = profile.timeDeltas[i] ?? 0;
+  at += BigInt(delta);
+  if (at >= windowStart && at <= windowEnd) self.set(id, (self.get(id) ?? 0) + delta);
+});
 const bucket = (u: string, fn: string): string => {
   if (!u) return fn.startsWith("(") ? fn : "(native)";
   const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(u);
