@@ -1,4 +1,3 @@
-import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import type { GraphiQLOptions } from "graphql-yoga";
 
 /**
@@ -34,9 +33,15 @@ query Me {
 
 let rendered: { key: string; html: string } | undefined;
 
-/** The page is ~9 MB of inlined assets: rendered once, then served from memory. */
-export function renderOfflineGraphiQL(options: Parameters<typeof renderGraphiQL>[0]): string {
+/**
+ * The page is ~9 MB of inlined assets: its module is loaded on the first visit (not at start-up,
+ * where compiling it cost a second), rendered once, then served from memory.
+ */
+export async function renderOfflineGraphiQL(options: GraphiQLOptions): Promise<string> {
   const key = JSON.stringify(options);
-  if (rendered?.key !== key) rendered = { key, html: renderGraphiQL(options) };
+  if (rendered?.key !== key) {
+    const { renderGraphiQL } = await import("@graphql-yoga/render-graphiql");
+    rendered = { key, html: renderGraphiQL(options) };
+  }
   return rendered.html;
 }
