@@ -22,15 +22,24 @@ export function useEdgeHygiene({ bodyLimitBytes }: { bodyLimitBytes: number }): 
       if (request.method === "GET" || request.method === "HEAD" || request.body === null) return;
       const declared = request.headers.get("content-length");
       if (declared !== null) {
-        if (Number(declared) > bodyLimitBytes) return endResponse(errors.tooLarge(bodyLimitBytes));
+        if (Number(declared) > bodyLimitBytes) return endResponse(closing(errors.tooLarge(bodyLimitBytes)));
         return;
       }
       // No declared length (chunked): read at most the limit, then hand on what was read.
       const body = await readAtMost(request, bodyLimitBytes);
-      if (body === null) return endResponse(errors.tooLarge(bodyLimitBytes));
+      if (body === null) return endResponse(closing(errors.tooLarge(bodyLimitBytes)));
       setRequest(new Request(request.url, { method: request.method, headers: request.headers, body }));
     },
   };
+}
+
+/**
+ * The body was not read to its end, so its rest would be taken for the next request on this
+ * connection (a keep-alive client's next call hung): the connection ends with the answer.
+ */
+function closing(response: Response): Response {
+  response.headers.set("connection", "close");
+  return response;
 }
 
 function decodes(path: string): boolean {

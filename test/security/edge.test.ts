@@ -13,21 +13,24 @@ async function raw(url: string, path: string, init: RequestInit = {}) {
   return { status: res.status, body: JSON.parse(text) as unknown, headers: res.headers };
 }
 
+/** One keep-alive connection for every chunked call: a call after a refused one reuses it. */
+const oneConnection = new http.Agent({ keepAlive: true, maxSockets: 1 });
+
 /** A body sent without Content-Length (chunked), as a streaming client would. */
-function chunked(url: string, path: string, size: number): Promise<{ status: number; body: unknown }> {
+function chunked(url: string, path: string, body: string): Promise<{ status: number; body: unknown; connection?: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${url}${path}`, { method: "POST", headers: { "content-type": "application/json" } }, (res) => {
+    const headers = { "content-type": "application/json" };
+    const req = http.request(`${url}${path}`, { method: "POST", headers, agent: oneConnection }, (res) => {
       let text = "";
       res.on("data", (d) => (text += d));
-      res.on("end", () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
+      res.on("end", () => resolve({ status: res.statusCode!, body: JSON.parse(text), connection: res.headers.connection }));
     });
     req.on("error", (err) =>
       (err as NodeJS.ErrnoException).code === "EPIPE" || (err as NodeJS.ErrnoException).code === "ECONNRESET"
         ? undefined
         : reject(err),
     );
-    const chunk = "x".repeat(64 * 1024);
-    for (let sent = 0; sent < size; sent += chunk.length) req.write(chunk);
+    for (let at = 0; at < body.length; at += 64 * 1024) req.write(body.slice(at, at + 64 * 1024));
     req.end();
   });
 }
@@ -72,7 +75,18 @@ describe("hostile input at the edge answers 4xx in each surface's envelope", () 
         errors: [{ message: "The request body is larger than 1048576 bytes.", extensions: { code: "PAYLOAD_TOO_LARGE" } }],
       },
     });
-    expect(await chunked(url, "/api/login", 2 * 1024 * 1024)).toMatchObject({ status: 413, body: { success: false } });
+    // The unread rest of a refused body must not be taken for the next request on the connection.
+    expect(await chunked(url, "/api/login", big)).toMatchObject({ status: 413, body: { success: false }, connection: "close" });
+    expect(await chunked(url, "/graphql", big)).toMatchObject({
+      status: 413,
+      body: { errors: [{ extensions: { code: "PAYLOAD_TOO_LARGE" } }] },
+      connection: "close",
+    });
+  });
+
+  it("answers a chunked GraphQL body under the limit as if its length were declared", async () => {
+    const query = JSON.stringify({ query: `{ __typename ${" ".repeat(200 * 1024)} }` });
+    expect(await chunked(url, "/graphql", query)).toMatchObject({ status: 200, body: { data: { __typename: "Query" } } });
   });
 
   it("refuses U+0000 and other control characters with 422 naming the field", async () => {
