@@ -62,6 +62,9 @@ export function createApp({ db, logger, config = {}, metrics = createAppMetrics(
     graphqlEndpoint: "/graphql",
     healthCheckEndpoint: "/healthz",
     landingPage: false,
+    // useEdgeHygiene enforces the body limit first, chunked bodies included (413 in the path's
+    // envelope). Yoga's own limit would pipe every body through a web TransformStream again.
+    maxRequestBodySize: false,
     graphiql: GRAPHIQL_OPTIONS,
     renderGraphiQL: renderOfflineGraphiQL,
     // Never leak internal messages, whatever NODE_ENV says; contention and outages answer 409/503.

@@ -19,12 +19,15 @@ export function useEdgeHygiene({ bodyLimitBytes }: { bodyLimitBytes: number }): 
           }
         }
       }
-      if (request.method === "GET" || request.method === "HEAD" || request.body === null) return;
+      if (request.method === "GET" || request.method === "HEAD") return;
+      // The declared length first: touching `request.body` turns the Node stream into a web
+      // stream, and the body is then read through it (a stream pipeline per request).
       const declared = request.headers.get("content-length");
       if (declared !== null) {
         if (Number(declared) > bodyLimitBytes) return endResponse(closing(errors.tooLarge(bodyLimitBytes)));
         return;
       }
+      if (request.body === null) return;
       // No declared length (chunked): read at most the limit, then hand on what was read.
       const body = await readAtMost(request, bodyLimitBytes);
       if (body === null) return endResponse(closing(errors.tooLarge(bodyLimitBytes)));
