@@ -2,6 +2,7 @@ import DataLoader from "dataloader";
 import { type Conversion, conversions, type FeeChange, feeHistories } from "../modules/affiliate/analytics.service.ts";
 import type { Database } from "../db/database.ts";
 import type { PrismaClient } from "../generated/prisma/client.ts";
+import { currenciesById } from "../modules/money/currency-cache.ts";
 import { walletsWhere } from "../modules/wallet/wallet-rows.ts";
 import { type AccountGroupInfo, accountGroupOf } from "../modules/accounts/account-group.service.ts";
 import { revenueByReferredCreator } from "../modules/affiliate/referral.service.ts";
@@ -74,7 +75,7 @@ export function createLoaders(db: Database) {
       (w) => w.accountId,
     ),
     currencyById: byKey(
-      (ids: readonly number[]) => prisma.currency.findMany({ where: { id: { in: [...ids] } } }),
+      (ids: readonly number[]) => currenciesById(prisma, ids),
       (c) => c.id,
     ),
     payoutById: byKey(

@@ -112,4 +112,23 @@ describe("the viewer's wallet and its page in one statement", () => {
     expect(res.body.data!.viewer.wallet.a!.nodes.map((n) => n.amount.amount)).toEqual([3]);
     expect(res.body.data!.viewer.wallet.b!.nodes.map((n) => n.amount.amount)).toEqual([3, 2]);
   });
+
+  it("the Studio feed: wallet and page in one statement, its currency read once per process", async () => {
+    const creator = await createCreator(db);
+    for (const amount of [250, 100]) await deposit(url, service.token, creator.id, amount);
+    const feed = () =>
+      countStatements(db, async () => {
+        const res = await fetch(`${url}/api/external/v1/account/wallet/transactions?limit=20`, {
+          headers: { authorization: `Bearer ${creator.token}` },
+        });
+        return (await res.json()) as { data: { amount: number }[] };
+      });
+    const first = await feed(); // reads the token and the currency, then keeps both
+    const second = await feed();
+    expect(first.result.data.map((e) => e.amount)).toEqual([1, 2.5]);
+    expect(second.result).toEqual(first.result);
+    expect(second.statements).toHaveLength(1);
+    expect(second.statements[0]).toMatch(/FROM wallets w\s+LEFT JOIN LATERAL/);
+    expect(first.statements.filter((s) => /"currencies"/.test(s))).toHaveLength(1);
+  });
 });
