@@ -25,6 +25,10 @@ export async function buildServer() {
     format: "esm",
     external: UNBUNDLED,
     target: "node20",
+    // A third less to parse at every start (4.4 -> 3.0 MB); names are kept, and the source map
+    // gives TypeScript lines with NODE_OPTIONS=--enable-source-maps.
+    minifyWhitespace: true,
+    minifySyntax: true,
     // Bundled CommonJS dependencies call require() for Node's built-ins.
     banner: {
       js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);',
