@@ -40,8 +40,7 @@ export async function walletWithPage(
   const fingerprint = filterFingerprint({ walletId: wallet.id, filter: shape.filter });
   if ((after && after.fingerprint !== fingerprint) || (before && before.fingerprint !== fingerprint))
     return { wallet, connection: null };
-  const entries = rows
-    .filter((row) => row.id !== null)
-    .map((row) => ledgerRow(Object.fromEntries(Object.entries(row).filter(([k]) => !k.startsWith(WALLET))) as LedgerRow));
+  // The wallet's columns are left out by ledgerRow, which takes an entry's fields only.
+  const entries = rows.filter((row) => row.id !== null).map((row) => ledgerRow(row as unknown as LedgerRow));
   return { wallet, connection: connectionOf(db, key, shape, bounds, wallet.id, entries) };
 }
