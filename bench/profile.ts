@@ -5,7 +5,8 @@
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { buildServer } from "../scripts/build.mjs";
+import { SourceMap, type SourceMapPayload } from "node:module";
+import { buildServer, SERVER_BUNDLE } from "../scripts/build.mjs";
 import { childEnv, run } from "../test/helpers/processes.ts";
 import { loadDataset } from "./dataset.ts";
 import { drive } from "./load.ts";
@@ -51,7 +52,11 @@ const windowEnd = process.hrtime.bigint() / 1000n;
 server.child.kill("SIGTERM");
 await server.exited;
 
-type Node = { id: number; callFrame: { url: string; functionName: string }; children?: number[] };
+type Node = {
+  id: number;
+  callFrame: { url: string; functionName: string; lineNumber: number; columnNumber: number };
+  children?: number[];
+};
 const profile = JSON.parse(readFileSync(path.join(dir, readdirSync(dir)[0]!), "utf8")) as {
   nodes: Node[];
   startTime: number;
@@ -66,12 +71,20 @@ profile.samples.forEach((id, i) => {
   at += BigInt(delta);
   if (at >= windowStart && at <= windowEnd) self.set(id, (self.get(id) ?? 0) + delta);
 });
-const bucket = (u: string, fn: string): string => {
+// The bundle holds the dependencies too: its source map says which file a frame came from.
+const bundleMap = new SourceMap(JSON.parse(readFileSync(`${SERVER_BUNDLE}.map`, "utf8")) as SourceMapPayload);
+const originOf = (frame: Node["callFrame"]): string =>
+  frame.url.endsWith("/dist/server/server.js")
+    ? ((bundleMap.findEntry(frame.lineNumber, frame.columnNumber) as { originalSource?: string }).originalSource ?? frame.url)
+    : frame.url;
+const bucket = (frame: Node["callFrame"]): string => {
+  const u = originOf(frame);
+  const fn = frame.functionName;
   if (!u) return fn.startsWith("(") ? fn : "(native)";
   const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(u);
   if (m) return m[1]!;
   if (u.startsWith("node:")) return u;
-  if (u.includes("/src/")) return "src/" + u.split("/src/")[1]!.split("/").slice(0, 2).join("/");
+  if (u.includes("/src/")) return `src/${u.split("/src/")[1]!}`;
   return u;
 };
 const totals = new Map<string, number>();
@@ -81,7 +94,7 @@ for (const [id, us] of self) {
   const n = byId.get(id)!;
   if (n.callFrame.functionName === "(idle)") continue;
   all += us;
-  const b = bucket(n.callFrame.url, n.callFrame.functionName);
+  const b = bucket(n.callFrame);
   totals.set(b, (totals.get(b) ?? 0) + us);
   const f = `${b} ${n.callFrame.functionName || "(anonymous)"}`;
   functions.set(f, (functions.get(f) ?? 0) + us);
@@ -108,7 +121,7 @@ if (callersOf) {
     const chain: string[] = [];
     for (let p = parent.get(id); p !== undefined && chain.length < 8; p = parent.get(p)) {
       const f = byId.get(p)!.callFrame;
-      chain.push(`${f.functionName || "?"}@${bucket(f.url, f.functionName)}`);
+      chain.push(`${f.functionName || "?"}@${bucket(f)}`);
     }
     stacks.set(chain.join(" < "), (stacks.get(chain.join(" < ")) ?? 0) + us);
   }
