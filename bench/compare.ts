@@ -1,6 +1,7 @@
 // Gateway configurations against each other on the bench's question (GraphQL, c=10), interleaved:
 // each configuration is a gateway process of its own, started in turn, warmed up 3 s, driven 8 s,
-// ROUNDS times (default 3). A configuration is Node flags and/or environment variables, e.g.
+// ROUNDS times (default 3). A configuration is Node flags, environment variables and/or a bundle
+// to run instead of dist/server/server.js (a copy of an earlier build, named *.js), e.g.
 //   DATABASE_URL=postgres://... npx tsx bench/compare.ts "GRAPHQL_JIT=off" "GRAPHQL_JIT=on"
 //   DATABASE_URL=postgres://... npx tsx bench/compare.ts "" "--enable-source-maps"
 // Uses the data set `npm run bench` loads.
@@ -24,11 +25,14 @@ for (let round = 0; round < rounds; round++) {
   for (const [i, config] of configs.entries()) {
     const parts = config.split(" ").filter(Boolean);
     const flags = parts.filter((p) => p.startsWith("--"));
-    const env = Object.fromEntries(parts.filter((p) => !p.startsWith("--")).map((p) => p.split("=", 2) as [string, string]));
+    const bundle = parts.find((p) => p.endsWith(".js")) ?? "dist/server/server.js";
+    const env = Object.fromEntries(
+      parts.filter((p) => p.includes("=") && !p.startsWith("--")).map((p) => p.split("=", 2) as [string, string]),
+    );
     const port = 4330 + i;
     const server = run(
       process.execPath,
-      [...flags, "dist/server/server.js"],
+      [...flags, bundle],
       childEnv({ DATABASE_URL: url, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", RATE_LIMITS: "off", ...env }),
     );
     for (;;) {
