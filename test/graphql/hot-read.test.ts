@@ -50,7 +50,7 @@ describe("the viewer's wallet and its page in one statement", () => {
     const creator = await creatorWith([5, 6, 7, 8]);
     const hot = await read(creator.token, { first: 3 });
     const ordinary = await read(creator.token, { first: 3 }, "@include(if: true)");
-    expect(hot.statements).toHaveLength(1);
+    expect(hot.statements, hot.statements.join("\n---\n")).toHaveLength(1);
     expect(hot.statements[0]).toMatch(/FROM wallets w\s+LEFT JOIN LATERAL/);
     expect(ordinary.statements).toHaveLength(2);
     expect(hot.wallet.available.amount).toBe(26);
@@ -65,7 +65,7 @@ describe("the viewer's wallet and its page in one statement", () => {
     const after = first.wallet.transactions.pageInfo!.endCursor;
     const hot = await read(creator.token, { first: 2, after });
     const ordinary = await read(creator.token, { first: 2, after }, "@include(if: true)");
-    expect(hot.statements).toHaveLength(1);
+    expect(hot.statements, hot.statements.join("\n---\n")).toHaveLength(1);
     expect(hot.wallet.transactions.edges!.map((e) => e.node.amount.amount)).toEqual([3, 2]);
     expect(hot.wallet).toEqual(ordinary.wallet);
     const last = await read(creator.token, { first: 2, after: hot.wallet.transactions.pageInfo!.endCursor });
@@ -95,7 +95,7 @@ describe("the viewer's wallet and its page in one statement", () => {
   it("an empty wallet: its buckets and an empty page, in one statement", async () => {
     const creator = await creatorWith([]);
     const hot = await read(creator.token, { first: 5 });
-    expect(hot.statements).toHaveLength(1);
+    expect(hot.statements, hot.statements.join("\n---\n")).toHaveLength(1);
     expect(hot.wallet.available.amount).toBe(0);
     expect(hot.wallet.transactions.edges).toEqual([]);
     expect(hot.wallet.transactions.pageInfo!.hasNextPage).toBe(false);

@@ -34,6 +34,32 @@ describe("the token cache", () => {
     expect(await tokenReads(db, url, creator.token)).toEqual({ status: 200, reads: 0 });
   });
 
+  it("keeps a token read while other tokens' revocations stream in (only its own would stop it)", async () => {
+    const creators = await Promise.all([1, 2, 3, 4, 5].map(() => createCreator(db)));
+    // Another gateway (or test file) on the database revoking its tokens, as fast as it can. On
+    // PostgreSQL the notices arrive while a read is in flight; the embedded database runs one
+    // statement at a time, so there they arrive between reads.
+    let storming = true;
+    let notices = 0;
+    const storm = (async () => {
+      while (storming) {
+        await db.prisma.$executeRaw`SELECT pg_notify('wallet_access', 'token:2147483647')`;
+        notices++;
+        await new Promise((resolve) => setImmediate(resolve)); // the requests' I/O goes on meanwhile
+      }
+    })();
+    try {
+      for (const creator of creators) {
+        expect(await tokenReads(db, url, creator.token)).toEqual({ status: 200, reads: 1 });
+        expect(await tokenReads(db, url, creator.token)).toEqual({ status: 200, reads: 0 });
+      }
+    } finally {
+      storming = false;
+      await storm;
+    }
+    expect(notices).toBeGreaterThan(10);
+  });
+
   it("never keeps an unknown token: each presentation is read (and refused)", async () => {
     const unknown = `wgw_${"x".repeat(43)}`;
     expect(await tokenReads(db, url, unknown)).toEqual({ status: 401, reads: 1 });

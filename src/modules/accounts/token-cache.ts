@@ -8,6 +8,8 @@ export type TokenCacheOptions = { ttlMs: number; maxEntries: number };
 export const DEFAULT_TOKEN_CACHE: TokenCacheOptions = { ttlMs: 30_000, maxEntries: 10_000 };
 
 const RETRY_MS = 5_000;
+/** Revocations remembered for reads still in flight; a read older than all of them is not kept. */
+const HEARD_MAX = 1_000;
 
 /**
  * Valid tokens' rows, kept for a short while so the hot path does not look the token up on
@@ -21,8 +23,10 @@ const RETRY_MS = 5_000;
 export class TokenCache {
   private readonly rows: LRUCache<string, TokenRow>;
   private listening = false;
-  /** Moves on every revocation heard and every lost connection: a read that spans a move is not kept. */
+  /** Moves on every revocation heard and every lost connection. */
   private epoch = 0;
+  /** The latest moves: which token each was about (null: all of them, a lost connection). */
+  private readonly heard: { epoch: number; tokenId: number | null }[] = [];
   private listener: Promise<Listening | null> | null = null;
   private retry: NodeJS.Timeout | null = null;
 
@@ -46,19 +50,34 @@ export class TokenCache {
     if (!this.listening) await this.startListening();
     const cached = this.listening ? this.rows.get(hash) : undefined;
     if (cached) return judgeToken(cached);
-    // A revocation heard while the row was read may be newer than the row: then it is not kept.
+    // A revocation of this token heard while its row was read may be newer than the row: then
+    // it is not kept. (Other tokens' revocations do not matter: several gateways and test files
+    // share a database, and each of them would otherwise keep a busy cache from filling.)
     const epoch = this.epoch;
     const listeningBefore = this.listening;
     const row = await tokenRowByHash(this.db, hash);
     const check = judgeToken(row);
-    if (check.ok && listeningBefore && this.listening && epoch === this.epoch) this.rows.set(hash, row!);
+    if (check.ok && listeningBefore && this.listening && !this.movedSince(epoch, row!.id)) this.rows.set(hash, row!);
     return check;
   }
 
   /** Drops a token's entry (its revocation, re-dating or deletion was heard). */
   forget(tokenId: number): void {
-    this.epoch++;
+    this.move(tokenId);
     for (const [hash, row] of this.rows.entries()) if (row.id === tokenId) this.rows.delete(hash);
+  }
+
+  private move(tokenId: number | null): void {
+    this.heard.push({ epoch: ++this.epoch, tokenId });
+    if (this.heard.length > HEARD_MAX) this.heard.shift();
+  }
+
+  /** Whether this token's revocation, or a lost connection, was heard after `epoch`. */
+  private movedSince(epoch: number, tokenId: number): boolean {
+    if (this.epoch === epoch) return false;
+    // The moves since then are no longer all remembered: assume the worst.
+    if (this.heard[0]!.epoch > epoch + 1) return true;
+    return this.heard.some((h) => h.epoch > epoch && (h.tokenId === null || h.tokenId === tokenId));
   }
 
   private startListening(): Promise<unknown> {
@@ -69,12 +88,12 @@ export class TokenCache {
           if (payload.startsWith("token:")) this.forget(Number(payload.slice("token:".length)));
         },
         onLost: () => {
-          this.epoch++;
+          this.move(null);
           this.listening = false;
           this.rows.clear();
         },
         onReconnect: () => {
-          this.epoch++;
+          this.move(null);
           this.rows.clear();
           this.listening = true;
         },
