@@ -34,8 +34,8 @@ query Me {
 let rendered: { key: string; html: string } | undefined;
 
 /**
- * The page is ~9 MB of inlined assets: its module is loaded on the first visit (not at start-up,
- * where compiling it cost a second), rendered once, then served from memory.
+ * The page is ~9 MB of inlined assets: its module is loaded on the first visit (not at every
+ * start, which parsed it whether anyone asked or not), rendered once, then served from memory.
  */
 export async function renderOfflineGraphiQL(options: GraphiQLOptions): Promise<string> {
   const key = JSON.stringify(options);
