@@ -40,9 +40,10 @@ function walletTransactionsLoader(db: Database) {
     async (keys) => {
       const groups = new Map<string, { args: ConnectionRequest; walletIds: number[] }>();
       for (const k of keys) {
-        const group = groups.get(connectionRequestKey(k.args)) ?? { args: k.args, walletIds: [] };
+        const argsKey = connectionRequestKey(k.args);
+        const group = groups.get(argsKey) ?? { args: k.args, walletIds: [] };
         group.walletIds.push(k.walletId);
-        groups.set(connectionRequestKey(k.args), group);
+        groups.set(argsKey, group);
       }
       const results = new Map<string, LedgerConnection | Error>();
       for (const group of groups.values()) {

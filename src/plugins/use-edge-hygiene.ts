@@ -37,8 +37,8 @@ export function useEdgeHygiene({ bodyLimitBytes }: { bodyLimitBytes: number }): 
 }
 
 /**
- * The body was not read to its end, so its rest would be taken for the next request on this
- * connection (a keep-alive client's next call hung): the connection ends with the answer.
+ * The body was not read to its end. Answered with keep-alive, the connection stayed open but was
+ * no longer read: a client's next request on it got no answer. It ends with the answer instead.
  */
 function closing(response: Response): Response {
   response.headers.set("connection", "close");

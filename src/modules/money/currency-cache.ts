@@ -5,7 +5,7 @@ import type { Currency, PrismaClient } from "../../generated/prisma/client.ts";
  * How long a process keeps a currency it has read. Currencies are reference data: migrations
  * insert them and nothing in the gateway edits them; an operator's edit in SQL shows within this.
  */
-export const CURRENCY_CACHE_MS = 60_000;
+const CURRENCY_CACHE_MS = 60_000;
 
 const caches = new WeakMap<PrismaClient, LRUCache<number, Currency>>();
 
