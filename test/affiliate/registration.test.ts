@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/database.ts";
 import { buildApp, startServer } from "../helpers/app.ts";
@@ -101,6 +102,32 @@ describe("POST /api/register", () => {
       body: { success: false, errors_message: `An account with email ${inviter.email} already exists`, data: null },
     });
     expect(await db.prisma.referral.count({ where: { referrerId: inviter.id } })).toBe(0);
+  });
+
+  it("registers one of eight simultaneous sign-ups with one email; the others are told it is taken, none is a 500", async () => {
+    const body = registration();
+    const answers = await Promise.all(Array.from({ length: 8 }, () => legacy(url, "/api/register", { body })));
+    const taken = {
+      status: 422,
+      body: { success: false, errors_message: `An account with email ${body.email} already exists`, data: null },
+    };
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
+    expect(answers.filter((a) => a.status !== 200)).toEqual(Array.from({ length: 7 }, () => taken));
+    expect(await db.prisma.account.count({ where: { email: body.email } })).toBe(1);
+  });
+
+  it("gives a display name's slug to its first holder and a suffixed one to the next, both registered", async () => {
+    const name = `Slug Owner ${randomUUID().slice(0, 8)}`;
+    const base = name.toLowerCase().replaceAll(" ", "-");
+    const ids: number[] = [];
+    for (const body of [registration({ display_name: name }), registration({ display_name: name })]) {
+      const res = await legacy(url, "/api/register", { body });
+      expect(res.status).toBe(200);
+      ids.push((await db.prisma.account.findUniqueOrThrow({ where: { email: body.email } })).id);
+    }
+    const slugs = await Promise.all(ids.map(async (id) => (await db.prisma.account.findUniqueOrThrow({ where: { id } })).slug));
+    expect(slugs[0]).toBe(base);
+    expect(slugs[1]).toMatch(new RegExp(`^${base}-[0-9a-f]{8}$`));
   });
 
   it("answers 422 for a body that is not a JSON object", async () => {

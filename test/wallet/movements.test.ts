@@ -7,6 +7,7 @@ import { createCreator } from "../helpers/factories.ts";
 import {
   ENTRY_FIELDS,
   type Service,
+  createService,
   deposit,
   mutate,
   openWalletServer,
@@ -153,6 +154,26 @@ describe("money movements through GraphQL", () => {
       { type: "DEPOSIT", amount: 1234 },
     ]);
     await consistent(creator.walletId);
+  });
+
+  it("refuses a provider id another payout carries, even from another caller, and settles nothing", async () => {
+    const otherService = await createService(db);
+    const [a, b] = [await createCreator(db), await createCreator(db)];
+    await deposit(url, service.token, a.id, 500);
+    await deposit(url, service.token, b.id, 700);
+    const first = await mutate<{ payout: { id: number } }>(url, a.token, CASHOUT);
+    const second = await mutate<{ payout: { id: number } }>(url, b.token, CASHOUT);
+    const externalId = `po_${randomUUID()}`;
+    const settle = (token: string, payoutId: number) =>
+      mutate(url, token, SETTLE, { input: { payoutId, status: "PAID", externalId } });
+    expect(await settle(service.token, first.payout.id)).toMatchObject({ payout: { status: "PAID" } });
+    expect(await settle(otherService.token, second.payout.id)).toEqual({
+      __typename: "ValidationError",
+      code: "VALIDATION_FAILED",
+      message: "externalId: is already used by another payout",
+    });
+    expect(await walletOf(url, b.token)).toMatchObject({ available: 0, pending: 700 });
+    await consistent(b.walletId);
   });
 
   it("a FAILED payout returns the money to available with a visible reversing entry and its failure code", async () => {

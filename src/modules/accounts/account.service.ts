@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
 import type { AccountRole } from "../../generated/prisma/enums.ts";
 import { EmailTakenError, NotFoundError, ValidationError } from "../errors.ts";
+import { violatesUnique } from "../../db/unique-violation.ts";
 import { linkChild } from "./account-group.service.ts";
 
 const CreateAccountInput = z.object({
@@ -36,19 +37,15 @@ export async function createAccountIn(tx: Prisma.TransactionClient, raw: CreateA
   if (!currency) throw ValidationError.field("currency", `unknown currency ${input.currency}`);
   if (await tx.account.findUnique({ where: { email: input.email }, select: { id: true } }))
     throw new EmailTakenError(input.email);
-  const account = await tx.account.create({
-    data: {
-      email: input.email,
-      displayName: input.displayName,
-      slug: slugFor(input.displayName),
-      role: input.role,
-      passwordHash: input.passwordHash ?? null,
-      logoUrl: input.logoUrl ?? null,
-      currencyId: currency.id,
-      wallet: { create: { currencyId: currency.id } },
-      dashboardRollup: { create: {} },
-    },
-    include: { wallet: { select: { id: true } } },
+  const account = await insertAccount(tx, input.displayName, {
+    email: input.email,
+    displayName: input.displayName,
+    role: input.role,
+    passwordHash: input.passwordHash ?? null,
+    logoUrl: input.logoUrl ?? null,
+    currencyId: currency.id,
+    wallet: { create: { currencyId: currency.id } },
+    dashboardRollup: { create: {} },
   });
   if (input.masterId !== undefined) await linkChild(tx, { masterId: input.masterId, childId: account.id });
   return {
@@ -67,14 +64,44 @@ export async function getAccount(prisma: Pick<PrismaClient, "account">, id: numb
   return account;
 }
 
-function slugFor(displayName: string): string {
+const SLUG_ATTEMPTS = 5;
+
+/**
+ * Inserts the account under a savepoint, so that a unique violation leaves the caller's
+ * transaction usable. The slug is the display name's, or with a random suffix once that is
+ * held; an email that a concurrent sign-up committed first is EmailTakenError, not a 500.
+ */
+async function insertAccount(
+  tx: Prisma.TransactionClient,
+  displayName: string,
+  data: Omit<Prisma.AccountUncheckedCreateInput, "slug">,
+) {
+  const base = slugBase(displayName);
+  for (let attempt = 1; ; attempt++) {
+    const slug = attempt === 1 ? base : `${base}-${randomBytes(4).toString("hex")}`;
+    await tx.$executeRawUnsafe("SAVEPOINT account_insert");
+    try {
+      const account = await tx.account.create({ data: { ...data, slug }, include: { wallet: { select: { id: true } } } });
+      await tx.$executeRawUnsafe("RELEASE SAVEPOINT account_insert");
+      return account;
+    } catch (err) {
+      const emailTaken = violatesUnique(err, "accounts", "email");
+      if (!emailTaken && !violatesUnique(err, "accounts", "slug")) throw err;
+      await tx.$executeRawUnsafe("ROLLBACK TO SAVEPOINT account_insert");
+      if (emailTaken) throw new EmailTakenError(data.email);
+      if (attempt === SLUG_ATTEMPTS) throw err;
+    }
+  }
+}
+
+function slugBase(displayName: string): string {
   const base = displayName
     .normalize("NFKD")
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "")
     .slice(0, 40);
-  return `${base || "creator"}-${randomBytes(3).toString("hex")}`;
+  return base || "creator";
 }
 
 /** Validates with zod and turns its issues into our ValidationError, field by field. */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
+import { violatesUnique } from "../../db/unique-violation.ts";
 import { parseInput } from "../accounts/account.service.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
 import { idempotent } from "../wallet/idempotency.service.ts";
@@ -35,16 +36,23 @@ export async function createProduct(
     { accountId: callerId, operation: "createProduct", key: `${input.accountId}:${input.externalId}`, input },
     async (tx) => {
       await creatorAccount(tx, input.accountId);
-      const product = await tx.product.create({
-        data: {
-          accountId: input.accountId,
-          externalId: input.externalId,
-          title: input.title,
-          thumbnailUrl: input.thumbnailUrl ?? null,
-          mediaComplete: input.mediaComplete,
-          price: BigInt(input.price),
-        },
-      });
+      const product = await tx.product
+        .create({
+          data: {
+            accountId: input.accountId,
+            externalId: input.externalId,
+            title: input.title,
+            thumbnailUrl: input.thumbnailUrl ?? null,
+            mediaComplete: input.mediaComplete,
+            price: BigInt(input.price),
+          },
+        })
+        .catch((err: unknown) => {
+          // Another caller's product (its own idempotency scope) for this creator carries this id.
+          if (violatesUnique(err, "products", "account_id", "external_id"))
+            throw ValidationError.field("externalId", "is already used by another product of this creator");
+          throw err;
+        });
       if (input.mediaComplete) await bumpRollup(tx, input.accountId, { contentItems: 1n });
       return { productId: product.id };
     },
@@ -102,12 +110,14 @@ export async function createShortLink(prisma: PrismaClient, raw: ShortLinkInput)
       if (product?.accountId !== input.accountId)
         throw new NotFoundError(`Product ${input.productId} does not belong to account ${input.accountId}`);
     }
-    if (await tx.shortLink.findUnique({ where: { slug: input.slug }, select: { id: true } })) {
-      throw ValidationError.field("slug", "is already taken");
-    }
-    const link = await tx.shortLink.create({
-      data: { accountId: input.accountId, productId: input.productId ?? null, slug: input.slug },
-    });
+    const taken = () => ValidationError.field("slug", "is already taken");
+    if (await tx.shortLink.findUnique({ where: { slug: input.slug }, select: { id: true } })) throw taken();
+    const link = await tx.shortLink
+      .create({ data: { accountId: input.accountId, productId: input.productId ?? null, slug: input.slug } })
+      .catch((err: unknown) => {
+        // Another request committed the same slug since the check above.
+        throw violatesUnique(err, "short_links", "slug") ? taken() : err;
+      });
     return { shortLinkId: link.id };
   });
 }

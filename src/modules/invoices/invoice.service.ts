@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { parseInput } from "../accounts/account.service.ts";
 import { accountGroupOf, groupMembers } from "../accounts/account-group.service.ts";
+import { violatesUnique } from "../../db/unique-violation.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
 import { lockWallet, postMovement } from "../ledger/ledger.service.ts";
 import { idempotent } from "../wallet/idempotency.service.ts";
@@ -55,19 +56,26 @@ export async function createPaidInvoice(
         throw ValidationError.field(`lineItems.${i}.accountId`, "uses another currency than the invoice");
     });
     const now = new Date();
-    const invoice = await tx.invoice.create({
-      data: {
-        accountId: org.id,
-        currencyId: org.currencyId,
-        status: "paid",
-        description: input.description ?? null,
-        hostedInvoiceUrl: input.hostedInvoiceUrl ?? null,
-        paymentMethod: input.paymentMethod ?? null,
-        externalId: input.externalId,
-        total: input.lineItems.reduce((sum, l) => sum + BigInt(l.amount), 0n),
-        paidAt: now,
-      },
-    });
+    const invoice = await tx.invoice
+      .create({
+        data: {
+          accountId: org.id,
+          currencyId: org.currencyId,
+          status: "paid",
+          description: input.description ?? null,
+          hostedInvoiceUrl: input.hostedInvoiceUrl ?? null,
+          paymentMethod: input.paymentMethod ?? null,
+          externalId: input.externalId,
+          total: input.lineItems.reduce((sum, l) => sum + BigInt(l.amount), 0n),
+          paidAt: now,
+        },
+      })
+      .catch((err: unknown) => {
+        // Another caller's invoice (its own idempotency scope) carries this provider id.
+        if (violatesUnique(err, "invoices", "external_id"))
+          throw ValidationError.field("externalId", "is already used by another invoice");
+        throw err;
+      });
     for (const walletId of [...new Set(wallets.map((w) => w.id))].sort((a, b) => a - b)) await lockWallet(tx, walletId);
     for (const line of input.lineItems) {
       const wallet = wallets.find((w) => w.accountId === line.accountId)!;

@@ -4,7 +4,8 @@ import { parseInput } from "../accounts/account.service.ts";
 import type { TokenRole } from "../../generated/prisma/enums.ts";
 import { refusal } from "../cashout/cashout.service.ts";
 import { type CashoutSettings, DEFAULT_CASHOUT_SETTINGS, decideCashout } from "../cashout/cashout-rules.ts";
-import { ConflictError, NotFoundError } from "../errors.ts";
+import { violatesUnique } from "../../db/unique-violation.ts";
+import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
 import { type EntryLine, lockWallet, postMovement } from "../ledger/ledger.service.ts";
 import { cashouts, countOutcome, payoutSettlements } from "../../metrics/domain-metrics.ts";
 import { idempotent } from "./idempotency.service.ts";
@@ -72,15 +73,22 @@ export async function settlePayout(prisma: PrismaClient, callerId: number, raw: 
           ? paidLines(payout.amount, payout.id)
           : failedLines(payout.amount, payout.id, input.failureCode ?? "payout_failed");
       await postMovement(tx, { walletId: payout.walletId, lines });
-      await tx.payout.update({
-        where: { id: payout.id },
-        data: {
-          status: input.status,
-          settledAt: new Date(),
-          failureCode: input.status === "FAILED" ? (input.failureCode ?? "payout_failed") : null,
-          externalId: input.externalId ?? null,
-        },
-      });
+      await tx.payout
+        .update({
+          where: { id: payout.id },
+          data: {
+            status: input.status,
+            settledAt: new Date(),
+            failureCode: input.status === "FAILED" ? (input.failureCode ?? "payout_failed") : null,
+            externalId: input.externalId ?? null,
+          },
+        })
+        .catch((err: unknown) => {
+          // Another caller's settlement (its own idempotency scope) carries this provider id.
+          if (violatesUnique(err, "payouts", "external_id"))
+            throw ValidationError.field("externalId", "is already used by another payout");
+          throw err;
+        });
       return { payoutId: payout.id };
     });
   return countOutcome(payoutSettlements, settle, () => input.status.toLowerCase());
