@@ -43,7 +43,15 @@ export async function freshDatabase(options: { migrated?: boolean } = {}): Promi
     env: { DATABASE_URL: url.toString() },
     open: () => openDatabase(pgOptions(url.toString()), testLogger),
     drop: async () => {
-      await admin.pool.withSession((s) => s.exec(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      // Not DROP ... WITH (FORCE): it refuses (42501) when an autovacuum worker is visiting the
+      // database, a process our role may not terminate. A plain DROP stops autovacuum itself and
+      // waits up to 5 s for the sessions we ended to go.
+      await admin.pool.withSession(async (s) => {
+        await s.exec(
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${name}' AND usename = current_user`,
+        );
+        await s.exec(`DROP DATABASE IF EXISTS ${name}`);
+      });
       await admin.close();
     },
   };
