@@ -10,3 +10,14 @@ export function violatesUnique(err: unknown, table: string, ...columns: string[]
   if (constraint?.index !== undefined) return constraint.index === `${table}_${columns.join("_")}_key`;
   return constraint?.fields?.join() === columns.join();
 }
+
+/**
+ * A `.catch` handler for a write of a unique value: a violation on these columns (another
+ * request committed the value first) becomes the domain's answer, `taken()`, not a 500;
+ * anything else is rethrown.
+ */
+export const unlessTaken =
+  (table: string, columns: string[], taken: () => Error) =>
+  (err: unknown): never => {
+    throw violatesUnique(err, table, ...columns) ? taken() : err;
+  };

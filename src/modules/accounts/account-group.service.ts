@@ -1,5 +1,5 @@
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
-import { violatesUnique } from "../../db/unique-violation.ts";
+import { unlessTaken } from "../../db/unique-violation.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
 
 export const MAX_CHILDREN_PER_MASTER = 10;
@@ -25,12 +25,16 @@ export async function linkChild(tx: Prisma.TransactionClient, link: { masterId: 
   if (count >= MAX_CHILDREN_PER_MASTER) {
     throw new ConflictError(`Master ${masterId} already has ${MAX_CHILDREN_PER_MASTER} linked accounts (the maximum)`);
   }
-  await tx.accountGroupMember.create({ data: { masterId, childId } }).catch((err: unknown) => {
-    // Another master linked the child since the check above (each locks only its own row).
-    if (violatesUnique(err, "account_group_members", "child_id"))
-      throw new ConflictError(`Account ${childId} is already linked to another master`);
-    throw err;
-  });
+  // Another master may have linked the child since the check above (each locks only its own row).
+  await tx.accountGroupMember
+    .create({ data: { masterId, childId } })
+    .catch(
+      unlessTaken(
+        "account_group_members",
+        ["child_id"],
+        () => new ConflictError(`Account ${childId} is already linked to another master`),
+      ),
+    );
 }
 
 export type AccountGroupInfo = {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
-import { violatesUnique } from "../../db/unique-violation.ts";
+import { unlessTaken } from "../../db/unique-violation.ts";
 import { parseInput } from "../accounts/account.service.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
 import { idempotent } from "../wallet/idempotency.service.ts";
@@ -47,12 +47,12 @@ export async function createProduct(
             price: BigInt(input.price),
           },
         })
-        .catch((err: unknown) => {
-          // Another caller's product (its own idempotency scope) for this creator carries this id.
-          if (violatesUnique(err, "products", "account_id", "external_id"))
-            throw ValidationError.field("externalId", "is already used by another product of this creator");
-          throw err;
-        });
+        // Another caller's product (its own idempotency scope) for this creator may carry this id.
+        .catch(
+          unlessTaken("products", ["account_id", "external_id"], () =>
+            ValidationError.field("externalId", "is already used by another product of this creator"),
+          ),
+        );
       if (input.mediaComplete) await bumpRollup(tx, input.accountId, { contentItems: 1n });
       return { productId: product.id };
     },
@@ -114,10 +114,7 @@ export async function createShortLink(prisma: PrismaClient, raw: ShortLinkInput)
     if (await tx.shortLink.findUnique({ where: { slug: input.slug }, select: { id: true } })) throw taken();
     const link = await tx.shortLink
       .create({ data: { accountId: input.accountId, productId: input.productId ?? null, slug: input.slug } })
-      .catch((err: unknown) => {
-        // Another request committed the same slug since the check above.
-        throw violatesUnique(err, "short_links", "slug") ? taken() : err;
-      });
+      .catch(unlessTaken("short_links", ["slug"], taken)); // committed by another request since the check
     return { shortLinkId: link.id };
   });
 }

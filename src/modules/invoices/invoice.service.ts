@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { parseInput } from "../accounts/account.service.ts";
 import { accountGroupOf, groupMembers } from "../accounts/account-group.service.ts";
-import { violatesUnique } from "../../db/unique-violation.ts";
+import { unlessTaken } from "../../db/unique-violation.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
 import { lockWallet, postMovement } from "../ledger/ledger.service.ts";
 import { idempotent } from "../wallet/idempotency.service.ts";
@@ -70,12 +70,10 @@ export async function createPaidInvoice(
           paidAt: now,
         },
       })
-      .catch((err: unknown) => {
-        // Another caller's invoice (its own idempotency scope) carries this provider id.
-        if (violatesUnique(err, "invoices", "external_id"))
-          throw ValidationError.field("externalId", "is already used by another invoice");
-        throw err;
-      });
+      // Another caller's invoice (its own idempotency scope) may carry this provider id.
+      .catch(
+        unlessTaken("invoices", ["external_id"], () => ValidationError.field("externalId", "is already used by another invoice")),
+      );
     for (const walletId of [...new Set(wallets.map((w) => w.id))].sort((a, b) => a - b)) await lockWallet(tx, walletId);
     for (const line of input.lineItems) {
       const wallet = wallets.find((w) => w.accountId === line.accountId)!;

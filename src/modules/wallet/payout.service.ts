@@ -4,7 +4,7 @@ import { parseInput } from "../accounts/account.service.ts";
 import type { TokenRole } from "../../generated/prisma/enums.ts";
 import { refusal } from "../cashout/cashout.service.ts";
 import { type CashoutSettings, DEFAULT_CASHOUT_SETTINGS, decideCashout } from "../cashout/cashout-rules.ts";
-import { violatesUnique } from "../../db/unique-violation.ts";
+import { unlessTaken } from "../../db/unique-violation.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
 import { type EntryLine, lockWallet, postMovement } from "../ledger/ledger.service.ts";
 import { cashouts, countOutcome, payoutSettlements } from "../../metrics/domain-metrics.ts";
@@ -83,12 +83,10 @@ export async function settlePayout(prisma: PrismaClient, callerId: number, raw: 
             externalId: input.externalId ?? null,
           },
         })
-        .catch((err: unknown) => {
-          // Another caller's settlement (its own idempotency scope) carries this provider id.
-          if (violatesUnique(err, "payouts", "external_id"))
-            throw ValidationError.field("externalId", "is already used by another payout");
-          throw err;
-        });
+        // Another caller's settlement (its own idempotency scope) may carry this provider id.
+        .catch(
+          unlessTaken("payouts", ["external_id"], () => ValidationError.field("externalId", "is already used by another payout")),
+        );
       return { payoutId: payout.id };
     });
   return countOutcome(payoutSettlements, settle, () => input.status.toLowerCase());
