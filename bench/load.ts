@@ -19,7 +19,10 @@ function tree(root: number): number[] {
   return out;
 }
 
-/** CPU time (user + system) of a process tree, in milliseconds. */
+/**
+ * CPU time (user + system) of a process tree, in milliseconds: the live processes', plus what the
+ * root's children used before they exited (PostgreSQL's backends of closed connections).
+ */
 export function cpuMs(root: number): number {
   let ticks = 0;
   for (const pid of tree(root)) {
@@ -27,6 +30,7 @@ export function cpuMs(root: number): number {
       const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
       ticks += Number(fields[11]) + Number(fields[12]);
+      if (pid === root) ticks += Number(fields[13]) + Number(fields[14]);
     } catch {
       // gone
     }
