@@ -38,7 +38,7 @@ function reasonOf(err: unknown): string {
 export async function maybeLoadDemoData(db: Database, config: Config): Promise<DemoToken[] | null> {
   const wanted = config.loadDemoData === "auto" ? db.kind === "pglite" : config.loadDemoData;
   if (!wanted || !(await databaseIsEmpty(db.prisma))) return null;
-  return (await loadDemoData(db.prisma)).tokens;
+  return (await loadDemoData(db)).tokens;
 }
 
 export function formatDemoTokens(tokens: DemoToken[]): string {

@@ -145,7 +145,7 @@ export const migrateCommand: Command = (args) => {
 export const demo: Command = (args) => {
   parse(args, []);
   return async (db, io) => {
-    const { created, tokens } = await loadDemoData(db.prisma, { onProgress: (message) => io.err(message) });
+    const { created, tokens } = await loadDemoData(db, { onProgress: (message) => io.err(message) });
     const heading = created ? "Demo data loaded. Tokens:" : "Demo data was already loaded; fresh tokens:";
     result(io, `${heading}\n${formatDemoTokens(tokens)}`, { created, tokens });
     return 0;
@@ -159,7 +159,7 @@ export const holdRelease: Command = (args) => {
   return async (db, io) => {
     const holdPeriodDays = days ?? db.holdPeriodDays;
     if (accountId !== undefined) await getAccount(db.prisma, accountId); // an unknown account fails (exit 1)
-    const released = await releaseHolds(db.prisma, {
+    const released = await releaseHolds(db, {
       holdPeriodMs: holdPeriodDays * 86_400_000,
       ...(accountId ? { accountId } : {}),
       onProgress: (message) => io.err(message),

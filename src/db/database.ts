@@ -4,6 +4,7 @@ import { PrismaClient } from "../generated/prisma/client.ts";
 import type { Logger } from "../logger.ts";
 import { openPGlite } from "./pglite.ts";
 import { openPostgres } from "./postgres.ts";
+import { type LedgerPublisher, ledgerPublisher } from "./ledger-publisher.ts";
 import type { Listening, NotificationHandlers } from "./notifications.ts";
 import type { SqlPool } from "./sql-session.ts";
 import { countingAdapter, StatementCounter } from "./statement-counter.ts";
@@ -24,11 +25,14 @@ export type Database = {
   pgPool: pg.Pool | null;
   statements: StatementCounter;
   /**
-   * One read statement straight through the driver, without the Prisma runtime: the hot read
-   * paths. Prepared under a name derived from its text on PostgreSQL; counted like Prisma's.
-   * Rows come as the driver gives them: bigint columns may be text (ledgerRow and walletRow convert).
+   * One statement straight through the driver, without the Prisma runtime: the hot reads and the
+   * money movement (`wallet_move`, its own transaction). Prepared under a name derived from its
+   * text on PostgreSQL; counted like Prisma's. Rows come as the driver gives them: bigint columns
+   * may be text (ledgerRow and walletRow convert), jsonb arrives parsed.
    */
-  read<Row>(query: SqlQuery): Promise<Row[]>;
+  query<Row>(query: SqlQuery): Promise<Row[]>;
+  /** Which wallets moved, told to every gateway after the commit (ledger-publisher.ts). */
+  ledger: LedgerPublisher;
   /** LISTEN on channels: another connection on PostgreSQL, in process on PGlite. */
   listen(channels: readonly string[], handlers: NotificationHandlers): Promise<Listening>;
   /** Throws unless the database answers a trivial query. */
@@ -49,6 +53,7 @@ export async function openDatabase(
     transactionOptions: { maxWait: transactionWaitMs, timeout: Math.max(5_000, transactionWaitMs * 2) },
   });
   let closed = false;
+  const ledger = ledgerPublisher(handle.notify, logger);
   return {
     kind: options.kind,
     location: options.kind === "pglite" ? options.dataDir : redactUrl(options.url),
@@ -56,10 +61,11 @@ export async function openDatabase(
     pool: handle.pool,
     pgPool: "pgPool" in handle ? handle.pgPool : null,
     statements,
-    read: <Row>(query: SqlQuery) => {
+    query: <Row>(query: SqlQuery) => {
       statements.record(query.text);
-      return handle.read<Row>(query.text, query.values.map(parameter));
+      return handle.query<Row>(query.text, query.values.map(parameter));
     },
+    ledger,
     listen: (channels, handlers) => handle.listen(channels, handlers),
     ping: async () => {
       await handle.pool.withSession((s) => s.query("select 1"));
@@ -68,6 +74,7 @@ export async function openDatabase(
       if (closed) return;
       closed = true;
       try {
+        await ledger.flush();
         await prisma.$disconnect();
       } finally {
         await handle.close();

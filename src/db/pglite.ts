@@ -8,7 +8,8 @@ import type { SqlPool, SqlSession } from "./sql-session.ts";
 export type PGliteHandle = {
   adapter: PrismaPGlite;
   pool: SqlPool;
-  read<Row>(text: string, values: unknown[]): Promise<Row[]>;
+  query<Row>(text: string, values: unknown[]): Promise<Row[]>;
+  notify(channel: string, payload: string): Promise<void>;
   listen(channels: readonly string[], handlers: NotificationHandlers): Promise<Listening>;
   close(): Promise<void>;
 };
@@ -33,7 +34,10 @@ export async function openPGlite(dataDir: string): Promise<PGliteHandle> {
   return {
     adapter: new PrismaPGlite(pglite),
     pool: { withSession: (fn) => fn(session) },
-    read: session.query,
+    query: session.query,
+    notify: async (channel, payload) => {
+      await pglite.query("SELECT pg_notify($1, $2)", [channel, payload]);
+    },
     // In process: the embedded engine delivers its own NOTIFYs (on commit) to these callbacks.
     listen: async (channels, handlers) => {
       const stops = await Promise.all(

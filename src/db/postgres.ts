@@ -19,7 +19,8 @@ export type PostgresHandle = {
   adapter: PrismaPg;
   pool: SqlPool;
   pgPool: pg.Pool;
-  read<Row>(text: string, values: unknown[]): Promise<Row[]>;
+  query<Row>(text: string, values: unknown[]): Promise<Row[]>;
+  notify(channel: string, payload: string): Promise<void>;
   listen(channels: readonly string[], handlers: NotificationHandlers): Promise<Listening>;
   close(): Promise<void>;
 };
@@ -58,10 +59,14 @@ export function openPostgres(options: PostgresOptions, logger: Logger): Postgres
         .slice(0, 24)}`,
   });
   const listeners = new Set<Listening>();
+  const notifier = ownConnection(options, "wallet-gateway-publisher", logger);
   return {
     adapter,
     pgPool: pool,
-    read: async <Row>(text: string, values: unknown[]) =>
+    notify: async (channel, payload) => {
+      await notifier.query("SELECT pg_notify($1, $2)", [channel, payload]);
+    },
+    query: async <Row>(text: string, values: unknown[]) =>
       (await pool.query({ name: statementName(text), text, values })).rows as Row[],
     listen: async (channels, handlers) => {
       const listening = await listenPostgres(options, channels, handlers, logger);
@@ -90,7 +95,54 @@ export function openPostgres(options: PostgresOptions, logger: Logger): Postgres
     },
     close: async () => {
       await Promise.all([...listeners].map((l) => l.close()));
+      await notifier.close();
       await pool.end();
+    },
+  };
+}
+
+/**
+ * A connection of its own, opened on first use and again after a failure, for the notices sent
+ * after a money commit: off the pool (no request waits for them), and with synchronous_commit off,
+ * since a notice-only transaction need not wait for a disk flush while it holds PostgreSQL's
+ * notify lock (a lost notice costs latency only: listeners catch up from the ledger).
+ */
+function ownConnection(options: PostgresOptions, name: string, logger: Logger) {
+  let client: Promise<pg.Client> | null = null;
+  const connect = async (): Promise<pg.Client> => {
+    const next = new pg.Client({
+      connectionString: options.url,
+      connectionTimeoutMillis: options.connectTimeoutMs,
+      application_name: name,
+      options: "-c synchronous_commit=off",
+      keepAlive: true,
+    });
+    next.on("error", (err) => {
+      logger.warn({ err: err.message }, `${name} connection failed: reconnecting on next use`);
+      if (client) client = null;
+    });
+    await next.connect();
+    return next;
+  };
+  return {
+    query: async (text: string, values: unknown[]): Promise<void> => {
+      const current = (client ??= connect().catch((err: unknown) => {
+        client = null;
+        throw err;
+      }));
+      const c = await current;
+      try {
+        await c.query(text, values);
+      } catch (err) {
+        if (client === current) client = null;
+        c.end().catch(() => undefined);
+        throw err;
+      }
+    },
+    close: async () => {
+      const current = client;
+      client = null;
+      if (current) await (await current.catch(() => null))?.end().catch(() => undefined);
     },
   };
 }

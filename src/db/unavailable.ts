@@ -6,7 +6,7 @@
  */
 export type Unavailable = {
   status: 409 | 503;
-  code: "BUSY" | "SERVICE_UNAVAILABLE";
+  code: "BUSY" | "IN_PROGRESS" | "SERVICE_UNAVAILABLE";
   message: string;
   retryAfterSeconds: number;
 };
@@ -19,6 +19,19 @@ export class WalletBusyError extends Error {
   override name = "WalletBusyError";
   constructor() {
     super(BUSY_MESSAGE);
+  }
+}
+
+export const IN_PROGRESS_MESSAGE = "A request with this idempotency key is still in progress";
+
+/**
+ * The first request with this idempotency key still runs (nothing was written for this one): the
+ * client retries after Retry-After and then gets that request's outcome.
+ */
+export class RequestInProgressError extends Error {
+  override name = "RequestInProgressError";
+  constructor() {
+    super(IN_PROGRESS_MESSAGE);
   }
 }
 
@@ -56,6 +69,8 @@ const UNAVAILABLE_MESSAGES = [
 /** 409/503 for contention and outages, null for anything else (which stays an unexpected 500). */
 export function unavailableReason(err: unknown): Unavailable | null {
   if (err instanceof WalletBusyError) return busy();
+  if (err instanceof RequestInProgressError)
+    return { status: 409, code: "IN_PROGRESS", message: IN_PROGRESS_MESSAGE, retryAfterSeconds: 1 };
   let found: Unavailable | null = null;
   walk(err, 0, new Set(), (node) => {
     const code = stringProp(node, "code") ?? stringProp(node, "originalCode") ?? stringProp(node, "errorCode");

@@ -30,7 +30,11 @@ const IdempotencyConflictReasonEnum = builder.enumType("IdempotencyConflictReaso
   description: "Why an idempotency key was refused.",
   values: {
     KEY_REUSED: { description: "The key was used before with a different request: nothing was written." },
-    IN_PROGRESS: { description: "The first request with this key is still running: retry later." },
+    IN_PROGRESS: {
+      description: "The first request with this key is still running: retry later.",
+      deprecationReason:
+        "No longer answered as a typed error: a request whose key is still in flight answers HTTP 409 with Retry-After (extensions.code IN_PROGRESS), and its retry replays the first outcome.",
+    },
   } as const,
 });
 
@@ -174,7 +178,8 @@ builder.objectType(NoAvailableFundsError, {
 
 builder.objectType(IdempotencyConflictError, {
   name: "IdempotencyConflictError",
-  description: "KEY_REUSED: the key was used with a different request. IN_PROGRESS: the first request is still running.",
+  description:
+    "KEY_REUSED: the key was used with a different request (nothing was written). A key whose first request is still running answers HTTP 409 with Retry-After instead.",
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof IdempotencyConflictError,
   fields: (t) => ({

@@ -3,7 +3,7 @@ import { maskError as yogaMaskError, type YogaServerOptions } from "graphql-yoga
 import { unavailableReason } from "../db/unavailable.ts";
 import { RateLimitedError } from "../limits/rate-limits.ts";
 import { rateLimitedError } from "../plugins/use-rate-limit.ts";
-import { DomainError, ForbiddenError, IdempotencyConflictError, NotFoundError } from "../modules/errors.ts";
+import { DomainError, ForbiddenError, NotFoundError } from "../modules/errors.ts";
 
 type MaskError = NonNullable<Exclude<YogaServerOptions<object, object>["maskedErrors"], boolean | undefined>["maskError"]>;
 
@@ -11,7 +11,6 @@ type MaskError = NonNullable<Exclude<YogaServerOptions<object, object>["maskedEr
 export function statusOfDomainError(err: DomainError): number {
   if (err instanceof ForbiddenError) return 403;
   if (err instanceof NotFoundError) return 404;
-  if (err instanceof IdempotencyConflictError && err.reason === "IN_PROGRESS") return 409;
   return 422;
 }
 

@@ -35,6 +35,11 @@ export type LimitsConfig = {
     registrationsPerAddressPerHour: number;
     /** Invalid, expired or revoked tokens presented per client address per minute. */
     badTokensPerAddressPerMinute: number;
+    /**
+     * How often a gateway shares its per-request counts (tiers, bad tokens) with the others on a
+     * PostgreSQL database: a limit may overshoot by what the other gateways admit within one interval.
+     */
+    syncIntervalMs: number;
   };
   /** Read the client address from the left of X-Forwarded-For (only behind a proxy you run). */
   trustProxy: boolean;
@@ -57,6 +62,11 @@ export type SubscriptionLimits = {
   slowConsumerMs: number;
   /** Most entries per wallet a resume may replay; an older resume point is refused. */
   replayMax: number;
+  /**
+   * How often a gateway with open streams looks at its followed wallets' newest entries itself:
+   * the longest an event waits when its writer died between commit and notice.
+   */
+  catchUpMs: number;
 };
 
 export const DEFAULT_SUBSCRIPTION_LIMITS: SubscriptionLimits = {
@@ -65,6 +75,7 @@ export const DEFAULT_SUBSCRIPTION_LIMITS: SubscriptionLimits = {
   queueEvents: 500,
   slowConsumerMs: 5_000,
   replayMax: 1_000,
+  catchUpMs: 1_000,
 };
 
 export const DEFAULT_LIMITS: LimitsConfig = {
@@ -81,6 +92,7 @@ export const DEFAULT_LIMITS: LimitsConfig = {
     loginFailuresPerAddressPerHour: 100,
     registrationsPerAddressPerHour: 10,
     badTokensPerAddressPerMinute: 30,
+    syncIntervalMs: 1_000,
   },
   trustProxy: false,
   corsOrigins: [],

@@ -74,18 +74,15 @@ export class NoAvailableFundsError extends DomainError {
 }
 
 /**
- * KEY_REUSED: the key was used before with a different request (nothing was written).
- * IN_PROGRESS: the first request with this key is still running (retry later).
+ * KEY_REUSED: the key was used before with a different request (nothing was written). A key
+ * whose first request still runs is not a client's error but contention: RequestInProgressError
+ * (db/unavailable.ts), 409 with Retry-After on every surface.
  */
 export class IdempotencyConflictError extends DomainError {
   override name = "IdempotencyConflictError";
   override readonly code = "IDEMPOTENCY_CONFLICT";
-  constructor(readonly reason: "KEY_REUSED" | "IN_PROGRESS") {
-    super(
-      reason === "KEY_REUSED"
-        ? "This idempotency key was already used with a different request"
-        : "A request with this idempotency key is still in progress",
-    );
+  constructor(readonly reason: "KEY_REUSED") {
+    super("This idempotency key was already used with a different request");
   }
 }
 

@@ -80,6 +80,7 @@ function failureResponse(surface: SurfaceErrors, failure: OperationFailure): Res
     case "RATE_LIMITED":
       return surface.rateLimited(retryAfter, failure.message);
     case "BUSY":
+    case "IN_PROGRESS":
     case "SERVICE_UNAVAILABLE":
       return surface.unavailable({
         status: failure.status === 409 ? 409 : 503,

@@ -65,7 +65,7 @@ export const SURFACES = {
     unavailable: (u) =>
       u.status === 503
         ? withHeaders(studioError(503, "service_unavailable", "Server error"), retryAfter(u.retryAfterSeconds))
-        : withHeaders(studioError(409, "busy", u.message), retryAfter(u.retryAfterSeconds)),
+        : withHeaders(studioError(409, u.code.toLowerCase(), u.message), retryAfter(u.retryAfterSeconds)),
     serverError: studioServerError,
   },
   stats: {
@@ -80,11 +80,7 @@ export const SURFACES = {
     tooLarge: (limit) => statsError(413, "payload_too_large", tooLargeMessage(limit)),
     rateLimited: (seconds, message) =>
       withHeaders(statsError(429, "rate_limit_exceeded", message, { retry_after: seconds }), retryAfter(seconds)),
-    unavailable: (u) =>
-      withHeaders(
-        statsError(u.status, u.status === 503 ? "service_unavailable" : "busy", u.message),
-        retryAfter(u.retryAfterSeconds),
-      ),
+    unavailable: (u) => withHeaders(statsError(u.status, u.code.toLowerCase(), u.message), retryAfter(u.retryAfterSeconds)),
     serverError: () => statsError(500, "server_error", "Internal server error."),
   },
 } satisfies Record<string, SurfaceErrors>;

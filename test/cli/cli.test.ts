@@ -216,7 +216,7 @@ describe("the CLI", () => {
     );
     await withDb(async (db) => {
       const { recordSale } = await import("../../src/modules/wallet/sale.service.ts");
-      await recordSale(db.prisma, Number(field(service.out, "account id")), {
+      await recordSale(db, Number(field(service.out, "account id")), {
         accountId,
         amount: 4321,
         externalId: "cli-sale-1",

@@ -20,7 +20,14 @@ describe("limits of live event streams", () => {
     // Small figures so the test reaches them: 2 streams per token, 3 queued events (30 at most), 200 ms to catch up, 4 replayed.
     ({ url } = await startServer(db, {
       ...UNLIMITED,
-      subscriptions: { perToken: 2, perProcess: 1_000, queueEvents: 3, slowConsumerMs: 200, replayMax: 4 },
+      subscriptions: {
+        ...UNLIMITED.subscriptions,
+        perToken: 2,
+        perProcess: 1_000,
+        queueEvents: 3,
+        slowConsumerMs: 200,
+        replayMax: 4,
+      },
     }));
     service = await createService(db);
   });

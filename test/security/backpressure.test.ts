@@ -23,7 +23,7 @@ describe("backpressure: contention and outages answer 409/503 with Retry-After, 
     const me = await createCreator(db);
     await deposit(url, service.token, me.id, 5_000);
     let release!: () => void;
-    const busy = walletLanes.run(`account:${me.id}`, () => new Promise<void>((r) => (release = r)));
+    const busy = walletLanes.run(`wallet:${me.walletId}`, () => new Promise<void>((r) => (release = r)));
     try {
       const answers = await Promise.all(Array.from({ length: 5 }, () => cashout(url, me.token)));
       for (const r of answers) {

@@ -66,7 +66,7 @@ describe("wallet model (fast-check)", () => {
           const prisma = db.prisma;
           switch (op.kind) {
             case "sale": {
-              const r = await recordSale(prisma, serviceId, {
+              const r = await recordSale(db, serviceId, {
                 accountId: accounts[op.who]!.id,
                 amount: op.amount,
                 externalId: randomUUID(),
@@ -82,7 +82,7 @@ describe("wallet model (fast-check)", () => {
               break;
             }
             case "release": {
-              await releaseHolds(prisma, { holdPeriodMs: 0, accountId: accounts[op.who]!.id });
+              await releaseHolds(db, { holdPeriodMs: 0, accountId: accounts[op.who]!.id });
               for (const lot of lots.filter((l) => l.owner === op.who && l.state === "held")) {
                 lot.state = "released";
                 model[op.who]!.hold -= lot.amount;
@@ -93,10 +93,10 @@ describe("wallet model (fast-check)", () => {
             case "cashout": {
               const m = model[op.who]!;
               if (m.available === 0n) {
-                await expectFailure(() => requestCashout(prisma, accounts[op.who]!.id), "NoAvailableFundsError");
+                await expectFailure(() => requestCashout(db, accounts[op.who]!.id), "NoAvailableFundsError");
                 break;
               }
-              const { payoutId } = await requestCashout(prisma, accounts[op.who]!.id);
+              const { payoutId } = await requestCashout(db, accounts[op.who]!.id);
               payouts.push({ id: payoutId, owner: op.who, amount: m.available, status: "REQUESTED" });
               m.pending += m.available;
               m.available = 0n;
@@ -106,7 +106,7 @@ describe("wallet model (fast-check)", () => {
               const payout = payouts[op.payout % Math.max(payouts.length, 1)];
               if (!payout) break;
               const status = op.paid ? "PAID" : "FAILED";
-              const settle = () => settlePayout(prisma, serviceId, { payoutId: payout.id, status, externalId: randomUUID() });
+              const settle = () => settlePayout(db, serviceId, { payoutId: payout.id, status, externalId: randomUUID() });
               if (payout.status === "REQUESTED") {
                 await settle();
                 payout.status = status;
@@ -125,7 +125,7 @@ describe("wallet model (fast-check)", () => {
               if (!lot) break;
               const m = model[lot.owner]!;
               const run = () =>
-                reverseSale(prisma, serviceId, op.kind, {
+                reverseSale(db, serviceId, op.kind, {
                   saleUuid: lot.uuid,
                   externalId: randomUUID(),
                   ...(op.amount ? { amount: op.amount } : {}),
@@ -150,7 +150,7 @@ describe("wallet model (fast-check)", () => {
             case "WITHDRAWAL": {
               const m = model[op.who]!;
               const run = () =>
-                adjustBalance(prisma, serviceId, op.kind, {
+                adjustBalance(db, serviceId, op.kind, {
                   accountId: accounts[op.who]!.id,
                   amount: op.amount,
                   externalId: randomUUID(),

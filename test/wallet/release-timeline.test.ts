@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/database.ts";
 import { postMovement } from "../../src/modules/ledger/ledger.service.ts";
-import { saleLine } from "../../src/modules/wallet/sale.service.ts";
 import { gql } from "../helpers/app.ts";
 import { createCreator } from "../helpers/factories.ts";
 import { mutate, openWalletServer, recordSale, type Service } from "../helpers/money.ts";
@@ -43,7 +42,13 @@ describe("release timeline: when held money becomes available, as hold-release w
     const ids: number[] = [];
     for (const s of sales) {
       const { entries } = await db.prisma.$transaction((tx) =>
-        postMovement(tx, { walletId: me.walletId, at: s.at, lines: [saleLine(s.amount, "Old sale", randomUUID(), null)] }),
+        postMovement(tx, {
+          walletId: me.walletId,
+          at: s.at,
+          lines: [
+            { bucket: "HOLD", amount: s.amount, type: "SALE", status: "PENDING", title: "Old sale", externalId: randomUUID() },
+          ],
+        }),
       );
       ids.push(entries[0]!.id);
     }

@@ -74,7 +74,7 @@ export const CAPABILITIES = {
     sensitive: true,
     roles: ["SERVICE"],
     verb: "record money movements",
-    what: "sales, hold releases, payout settlement, refunds, disputes, deposits, withdrawals",
+    what: "sales (one, or up to 100 in a batch), hold releases, payout settlement, refunds, disputes, deposits, withdrawals",
   },
   "affiliate.manage": {
     roles: ["SERVICE"],

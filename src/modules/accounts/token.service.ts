@@ -73,8 +73,8 @@ export type TokenCheck =
 export type TokenRow = { id: number; role: TokenRole; accountId: number; revokedAt: Date | null; expiresAt: Date | null };
 
 /** A token's row by the hash of the presented token, or null (the hot path: straight through the driver). */
-export async function tokenRowByHash(db: Pick<Database, "read">, tokenHash: string): Promise<TokenRow | null> {
-  const [row] = await db.read<TokenRow>(Prisma.sql`
+export async function tokenRowByHash(db: Pick<Database, "query">, tokenHash: string): Promise<TokenRow | null> {
+  const [row] = await db.query<TokenRow>(Prisma.sql`
     SELECT id, role::text AS role, account_id AS "accountId", revoked_at AS "revokedAt", expires_at AS "expiresAt"
     FROM api_tokens WHERE token_hash = ${tokenHash}`);
   return row ?? null;

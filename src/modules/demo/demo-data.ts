@@ -1,3 +1,4 @@
+import type { Database } from "../../db/database.ts";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { createAccount } from "../accounts/account.service.ts";
 import { issueToken } from "../accounts/token.service.ts";
@@ -18,9 +19,10 @@ export async function databaseIsEmpty(prisma: PrismaClient): Promise<boolean> {
  * fresh tokens for the demo accounts.
  */
 export async function loadDemoData(
-  prisma: PrismaClient,
+  db: Database,
   options: { now?: Date; onProgress?: (message: string) => void } = {},
 ): Promise<{ created: boolean; tokens: DemoToken[] }> {
+  const { prisma } = db;
   const now = options.now ?? new Date();
   const progress = options.onProgress ?? (() => {});
   const existing = await prisma.account.findMany({ where: { email: { in: DEMO_ACCOUNTS.map((a) => a.email) } } });
@@ -32,7 +34,7 @@ export async function loadDemoData(
       ids.set(spec.email, await createDemoAccount(prisma, spec, ids));
     }
     progress("demo: writing products, links and ledger history...");
-    await createHistory(prisma, ids, now);
+    await createHistory(db, ids, now);
   }
   progress(`demo: issuing ${DEMO_ACCOUNTS.length} tokens`);
   const tokens: DemoToken[] = [];
@@ -58,10 +60,11 @@ async function createDemoAccount(prisma: PrismaClient, spec: DemoAccount, ids: M
   return account.id;
 }
 
-async function createHistory(prisma: PrismaClient, ids: Map<string, number>, now: Date): Promise<void> {
+async function createHistory(db: Database, ids: Map<string, number>, now: Date): Promise<void> {
+  const { prisma } = db;
   const maya = ids.get("maya@demo.example")!;
   const jon = ids.get("jon@demo.example")!;
   const invitation = await prisma.affiliateInvitation.create({ data: { code: "MAYA5X", inviterId: maya, feeBps: 500 } });
   await prisma.referral.create({ data: { referrerId: maya, referredId: jon, invitationId: invitation.id, feeBps: 500 } });
-  await createDemoHistory(prisma, ids, now);
+  await createDemoHistory(db, ids, now);
 }

@@ -1,18 +1,18 @@
-import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
-import { type EntryLine, lockWallet, postMovement } from "../ledger/ledger.service.ts";
-import { releaseLines } from "../wallet/hold-release.service.ts";
-import { cashoutLines, failedLines, paidLines } from "../wallet/payout.service.ts";
-import { affiliateFee, affiliateLine, saleLine } from "../wallet/sale.service.ts";
+import type { Database } from "../../db/database.ts";
+import { NoAvailableFundsError } from "../errors.ts";
+import { type Movement, move } from "../wallet/movement.ts";
 import { DEMO_PRODUCTS, type DemoEvent, demoEvents } from "./demo-plan.ts";
 
 const DAY = 86_400_000;
-type Lot = { id: number; walletId: number; amount: bigint; releaseAt: Date };
+type Lot = { id: number; walletId: number; releaseAt: Date };
 
 /**
- * Writes the demo history with the same ledger lines the services write (backdated, which
- * the services themselves never do), so the data looks like a real account's.
+ * Writes the demo history through the same movements the services run (wallet_move),
+ * backdated (`at`, which the services themselves never send), so the data looks like a real
+ * account's.
  */
-export async function createDemoHistory(prisma: PrismaClient, ids: Map<string, number>, now: Date, holdDays = 7): Promise<void> {
+export async function createDemoHistory(db: Database, ids: Map<string, number>, now: Date, holdDays = 7): Promise<void> {
+  const { prisma } = db;
   const productIds: number[] = [];
   for (const [i, p] of DEMO_PRODUCTS.entries()) {
     const accountId = ids.get(p.owner)!;
@@ -35,100 +35,56 @@ export async function createDemoHistory(prisma: PrismaClient, ids: Map<string, n
     });
     productIds.push(product.id);
   }
+  const wallets = new Map(
+    (await prisma.wallet.findMany({ where: { accountId: { in: [...ids.values()] } } })).map((w) => [w.accountId, w.id]),
+  );
+  const demoMove = <T>(kind: Movement["kind"], args: Record<string, unknown>) =>
+    move<T>(db, { kind, args, caller: 0, operation: "demo", key: null, input: null, walletId: null }).then((m) => m.result);
   const lots: Lot[] = [];
   const releaseDue = async (until: Date) => {
     for (const lot of lots.filter((l) => l.releaseAt <= until).sort((a, b) => a.releaseAt.getTime() - b.releaseAt.getTime())) {
-      await prisma.$transaction((tx) =>
-        postMovement(tx, { walletId: lot.walletId, at: lot.releaseAt, lines: releaseLines(lot) }),
-      );
+      await demoMove("release", { walletId: lot.walletId, lots: [lot.id], at: lot.releaseAt });
       lots.splice(lots.indexOf(lot), 1);
     }
   };
   for (const event of demoEvents(now)) {
     await releaseDue(event.at);
-    await prisma.$transaction((tx) => applyEvent(tx, event, { ids, productIds, lots, holdDays }));
+    await applyEvent(event);
   }
   await releaseDue(now);
-}
 
-async function applyEvent(
-  tx: Prisma.TransactionClient,
-  event: DemoEvent,
-  ctx: { ids: Map<string, number>; productIds: number[]; lots: Lot[]; holdDays: number },
-): Promise<void> {
-  // Everything through tx: the embedded database has one connection, held by this transaction.
-  const walletOf = (email: string) => tx.wallet.findUniqueOrThrow({ where: { accountId: ctx.ids.get(email)! } });
-  if (event.kind === "sale") {
-    const spec = DEMO_PRODUCTS[event.product]!;
-    const wallet = await walletOf(spec.owner);
-    const productId = ctx.productIds[event.product]!;
-    const sale = await postMovement(tx, {
-      walletId: wallet.id,
-      at: event.at,
-      lines: [saleLine(spec.price, `Unlock: ${spec.title}`, null, productId)],
-    });
-    const saleId = sale.entries[0]!.id;
-    ctx.lots.push({
-      id: saleId,
-      walletId: wallet.id,
-      amount: spec.price,
-      releaseAt: new Date(event.at.getTime() + ctx.holdDays * DAY),
-    });
-    await tx.product.update({
-      where: { id: productId },
-      data: { unlockCount: { increment: 1 }, earnings: { increment: spec.price } },
-    });
-    await tx.dashboardRollup.update({
-      where: { accountId: ctx.ids.get(spec.owner)! },
-      data: { unlocks: { increment: 1 }, productRevenue: { increment: spec.price } },
-    });
-    const referral = await tx.referral.findUnique({
-      where: { referredId: ctx.ids.get(spec.owner)! },
-      include: { referrer: true },
-    });
-    if (referral) {
-      const fee = affiliateFee(spec.price, referral.feeBps);
-      const referrerWallet = await walletOf(referral.referrer.email);
-      await postMovement(tx, {
-        walletId: referrerWallet.id,
+  async function applyEvent(event: DemoEvent): Promise<void> {
+    if (event.kind === "sale") {
+      const accountId = ids.get(DEMO_PRODUCTS[event.product]!.owner)!;
+      const { saleEntryId } = await demoMove<{ saleEntryId: number }>("sale", {
+        accountId,
+        amount: String(DEMO_PRODUCTS[event.product]!.price),
+        productId: productIds[event.product],
         at: event.at,
-        referralRevenueDelta: fee,
-        lines: [affiliateLine(fee, ctx.ids.get(spec.owner)!, null, saleId)],
       });
+      lots.push({ id: saleEntryId, walletId: wallets.get(accountId)!, releaseAt: new Date(event.at.getTime() + holdDays * DAY) });
+      return;
     }
-    return;
-  }
-  const wallet = await walletOf(event.owner);
-  if (event.kind === "deposit") {
-    const line: EntryLine = {
-      bucket: "AVAILABLE",
-      amount: event.amount,
-      type: "DEPOSIT",
-      status: "AVAILABLE",
-      title: "Deposit",
-      description: "Manual deposit",
-    };
-    await postMovement(tx, { walletId: wallet.id, at: event.at, lines: [line] });
-    return;
-  }
-  const { available } = (await lockWallet(tx, wallet.id)).balances;
-  if (available <= 0n) return;
-  const settledAt = event.settle ? new Date(event.at.getTime() + 2 * DAY) : null;
-  const payout = await tx.payout.create({
-    data: {
-      walletId: wallet.id,
-      currencyId: wallet.currencyId,
-      amount: available,
-      status: event.settle ?? "REQUESTED",
-      requestedAt: event.at,
-      settledAt,
-      failureCode: event.settle === "FAILED" ? "account_closed" : null,
-    },
-  });
-  await postMovement(tx, { walletId: wallet.id, at: event.at, lines: cashoutLines(available, payout.id) });
-  if (event.settle === "PAID")
-    await postMovement(tx, { walletId: wallet.id, at: settledAt!, lines: paidLines(available, payout.id) });
-  if (event.settle === "FAILED") {
-    await postMovement(tx, { walletId: wallet.id, at: settledAt!, lines: failedLines(available, payout.id, "account_closed") });
+    const accountId = ids.get(event.owner)!;
+    if (event.kind === "deposit") {
+      await demoMove("adjust", {
+        kind: "DEPOSIT",
+        accountId,
+        amount: String(event.amount),
+        description: "Manual deposit",
+        at: event.at,
+      });
+      return;
+    }
+    let payoutId: number;
+    try {
+      ({ payoutId } = await demoMove<{ payoutId: number }>("cashout", { accountId, at: event.at }));
+    } catch (err) {
+      if (err instanceof NoAvailableFundsError) return;
+      throw err;
+    }
+    if (!event.settle) return;
+    const at = new Date(event.at.getTime() + 2 * DAY);
+    await demoMove("settle", { payoutId, status: event.settle, failureCode: "account_closed", at });
   }
 }

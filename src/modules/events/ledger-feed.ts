@@ -1,3 +1,4 @@
+import type { Database } from "../../db/database.ts";
 import { Prisma, type PrismaClient } from "../../generated/prisma/client.ts";
 import { LEDGER_COLUMNS, type LedgerRow } from "../ledger/ledger-query.ts";
 import type { EventPosition } from "./event-position.ts";
@@ -24,13 +25,18 @@ export async function walletsOf(prisma: PrismaClient, accountIds: number[]): Pro
   return rows.map((w) => ({ walletId: w.id, accountId: w.accountId, currencyId: w.currencyId }));
 }
 
-/** Each wallet's newest entry id (0 for none): one index probe per wallet on (wallet_id, id). */
-export async function newestEntryIds(prisma: PrismaClient, walletIds: number[]): Promise<Map<number, number>> {
+/**
+ * Each wallet's newest entry id (0 for none): one index probe per wallet on (wallet_id, id), in
+ * one statement (the hub's catch-up asks this for every wallet it follows, on a timer).
+ */
+export async function newestEntryIds(db: Database, walletIds: number[]): Promise<Map<number, number>> {
   if (walletIds.length === 0) return new Map();
-  const rows = await prisma.$queryRaw<{ walletId: number; newest: number }[]>`
-    SELECT w.id AS "walletId",
+  const rows = await db.query<{ walletId: number; newest: number }>({
+    text: `SELECT w.id AS "walletId",
       COALESCE((SELECT e.id FROM ledger_entries e WHERE e.wallet_id = w.id ORDER BY e.id DESC LIMIT 1), 0) AS newest
-    FROM wallets w WHERE w.id IN (${Prisma.join(walletIds)})`;
+    FROM wallets w WHERE w.id = ANY($1::int[])`,
+    values: [walletIds],
+  });
   return new Map(rows.map((r) => [r.walletId, r.newest]));
 }
 

@@ -19,12 +19,16 @@ const MAX_TIMER_MS = 2_147_483_647;
 export type OpenRequest = { viewer: Viewer; kind: EventKind; scope: EventScope; since: EventPosition | null };
 
 /**
- * Live wallet events for this process. The database tells it which wallets moved (NOTIFY from
- * a trigger, delivered on commit only, from any gateway on the database); it reads each moved
- * wallet's new entries once, after the newest it has read, and hands them to every stream that
- * follows the wallet. Link and token changes arrive the same way and are re-checked here: an
- * unlinked child's wallet leaves its former master's streams, a revoked or expired token's
- * streams end. After a lost listener connection everything is caught up from the ledger.
+ * Live wallet events for this process. Writers tell it which wallets moved (a NOTIFY each writing
+ * process sends after its commit, coalesced: db/ledger-publisher.ts), and every `limits.catchUpMs` it
+ * looks at each followed wallet's newest entry itself, so a writer that died between its commit
+ * and its notice, or a notice lost with a connection, delays an event but never loses it. It reads
+ * each moved wallet's new entries once, after the newest it has read (ids follow commit order
+ * within a wallet: a movement holds the wallet's lock from its insert to its commit), and hands
+ * them to every stream that follows the wallet. Link and token changes arrive by NOTIFY from
+ * triggers and are re-checked here: an unlinked child's wallet leaves its former master's streams,
+ * a revoked or expired token's streams end. After a lost listener connection everything is caught
+ * up from the ledger.
  */
 export class WalletEventHub {
   private readonly streams = new Set<EventStream>();
@@ -34,6 +38,7 @@ export class WalletEventHub {
   private readonly dirty = new Set<number>();
   private pump: Promise<void> | null = null;
   private listening: Promise<Listening> | null = null;
+  private catchUpTimer: NodeJS.Timeout | null = null;
   private closed = false;
 
   constructor(
@@ -74,6 +79,7 @@ export class WalletEventHub {
   /** Ends every stream (the process is stopping) and stops listening. */
   async close(): Promise<void> {
     this.closed = true;
+    if (this.catchUpTimer) clearInterval(this.catchUpTimer);
     for (const stream of [...this.streams]) stream.end("SHUTTING_DOWN");
     const listening = this.listening;
     this.listening = null;
@@ -81,6 +87,10 @@ export class WalletEventHub {
   }
 
   private listen(): Promise<Listening> {
+    if (!this.catchUpTimer) {
+      this.catchUpTimer = setInterval(() => void this.catchUp(), this.limits.catchUpMs);
+      this.catchUpTimer.unref();
+    }
     this.listening ??= this.db
       .listen(Object.values(CHANNELS), {
         onNotification: (channel, payload) => this.onNotification(channel, payload),
@@ -113,6 +123,18 @@ export class WalletEventHub {
     this.kick();
   }
 
+  /** Marks every followed wallet whose newest entry is past what was read (one statement for all). */
+  private async catchUp(): Promise<void> {
+    if (this.byWallet.size === 0 || this.closed) return;
+    try {
+      const newest = await newestEntryIds(this.db, [...this.byWallet.keys()]);
+      for (const [walletId, id] of newest) if ((this.cursor.get(walletId) ?? id) < id) this.dirty.add(walletId);
+      this.kick();
+    } catch (err) {
+      this.logger.warn({ err: (err as Error).message }, "live events: cannot catch up from the ledger, retrying");
+    }
+  }
+
   /** The accounts a stream covers: the viewer's own, or with GROUP a master's whole group. */
   private async walletsFor(viewer: Viewer, scope: EventScope): Promise<WatchedWallet[]> {
     if (scope === "VIEWER") return walletsOf(this.db.prisma, [viewer.accountId]);
@@ -132,7 +154,7 @@ export class WalletEventHub {
       this.byWallet.set(walletId, set);
     }
     const unknown = wallets.map((w) => w.walletId).filter((id) => !this.cursor.has(id));
-    const newest = await newestEntryIds(this.db.prisma, unknown);
+    const newest = await newestEntryIds(this.db, unknown);
     if (stream.closed) {
       for (const { walletId } of wallets) this.release(stream, walletId);
       return;

@@ -101,7 +101,7 @@ builder.mutationField("createInvoice", (t) =>
     },
     resolve: async (_root, { input }, ctx) => {
       const viewer = ctx.viewer!;
-      const { invoiceId } = await createPaidInvoice(ctx.prisma, viewer.accountId, {
+      const { invoiceId } = await createPaidInvoice(ctx.db, viewer.accountId, {
         organizationId: input.organizationId,
         externalId: input.externalId,
         ...(input.description != null ? { description: input.description } : {}),

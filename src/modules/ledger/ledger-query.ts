@@ -148,7 +148,7 @@ export async function ledgerConnections(
   for (const group of groups.values()) {
     const wallets = Prisma.join(group.walletIds.map((id) => Prisma.sql`(CAST(${id} AS int))`));
     const rows = (
-      await db.read<LedgerRow>(Prisma.sql`
+      await db.query<LedgerRow>(Prisma.sql`
       SELECT p.* FROM (VALUES ${wallets}) AS w(id) CROSS JOIN LATERAL (${pageQuery(Prisma.sql`w.id`, shape, group.bounds)}) p`)
     ).map(ledgerRow);
     const byWallet = new Map<number, LedgerRow[]>(group.walletIds.map((id) => [id, []]));
@@ -239,7 +239,7 @@ export function keysetBound(at: Position, op: "<" | ">"): Prisma.Sql {
  * themselves (a time range or one uuid).
  */
 export async function countEntries(db: Database, walletId: number, filter: LedgerFilter): Promise<number> {
-  const rows = await db.read<{ n: number }>(countQuery(walletId, filter));
+  const rows = await db.query<{ n: number }>(countQuery(walletId, filter));
   return rows[0]?.n ?? 0;
 }
 
@@ -269,7 +269,7 @@ export async function ledgerPage(
   }
   const filter = normalise(args.filter ?? {});
   // The total and the page in one statement: one row with a null entry when the page is empty.
-  const rows = await db.read<{ [K in keyof LedgerRow]: LedgerRow[K] | null } & { total: number }>(Prisma.sql`
+  const rows = await db.query<{ [K in keyof LedgerRow]: LedgerRow[K] | null } & { total: number }>(Prisma.sql`
     SELECT p.*, t.n AS total FROM (${countQuery(walletId, filter)}) t LEFT JOIN LATERAL (
       SELECT ${LEDGER_COLUMNS} FROM ledger_entries e WHERE ${where(walletId, filter)}
       ORDER BY e.created_at DESC, e.id DESC

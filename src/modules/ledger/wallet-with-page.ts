@@ -31,7 +31,7 @@ export async function walletWithPage(
   const after = args.after ? readCursor(key, args.after, { order: shape.order, argument: "after" }) : null;
   const before = args.before ? readCursor(key, args.before, { order: shape.order, argument: "before" }) : null;
   const bounds = { after: after?.position ?? null, before: before?.position ?? null };
-  const rows = await db.read<Record<string, unknown>>(Prisma.sql`
+  const rows = await db.query<Record<string, unknown>>(Prisma.sql`
     SELECT ${walletColumns(WALLET)}, p.* FROM wallets w
     LEFT JOIN LATERAL (${pageQuery(Prisma.sql`w.id`, shape, bounds)}) p ON true
     WHERE w.account_id = ${accountId}`);

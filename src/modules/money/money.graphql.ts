@@ -3,6 +3,7 @@ import type { GraphQLContext } from "../../graphql/context.ts";
 import { safeMinorUnits } from "../../graphql/money.ts";
 import { formatMoney } from "../report/money-format.ts";
 import { CurrencyType } from "../viewer/viewer.graphql.ts";
+import { knownCurrency, rememberCurrency } from "../wallet/wallet-keys.ts";
 
 import { type MoneyValue, money } from "./money.ts";
 
@@ -28,7 +29,11 @@ export const MoneyType = builder.objectRef<MoneyValue>("Money").implement({
   }),
 });
 
-/** The currency of a wallet (through the request's loaders). */
-export async function walletCurrencyId(ctx: Pick<GraphQLContext, "loaders">, walletId: number): Promise<number> {
-  return (await ctx.loaders.walletById.load(walletId))!.currencyId;
+/** The currency of a wallet: known to the process once seen (it never changes), else through the request's loaders. */
+export async function walletCurrencyId(ctx: Pick<GraphQLContext, "loaders" | "db">, walletId: number): Promise<number> {
+  const known = knownCurrency(ctx.db, walletId);
+  if (known !== undefined) return known;
+  const { currencyId } = (await ctx.loaders.walletById.load(walletId))!;
+  rememberCurrency(ctx.db, walletId, currencyId);
+  return currencyId;
 }

@@ -10,15 +10,16 @@ import {
   NotFoundError,
   ValidationError,
 } from "../errors.ts";
-import { ledgerRowById } from "../ledger/ledger-query.ts";
+import type { PrismaClient } from "../../generated/prisma/client.ts";
+import { type LedgerRow, ledgerRowById } from "../ledger/ledger-query.ts";
 import { CashoutBlockedError } from "../cashout/cashout-errors.ts";
 import { LedgerEntry } from "../ledger/ledger.graphql.ts";
 import { MoneyType } from "../money/money.graphql.ts";
-import { adjustBalance, reverseSale } from "./adjustment.service.ts";
+import { adjustBalance, type EntryResult, reverseSale } from "./adjustment.service.ts";
 import { type HoldReleaseResult, releaseHolds } from "./hold-release.service.ts";
 import { PayoutStatusEnum, PayoutType } from "./payout.graphql.ts";
 import { requestCashout, settlePayout } from "./payout.service.ts";
-import { recordSale } from "./sale.service.ts";
+import { MAX_SALES_PER_CALL, recordSale, recordSales, type SaleResult } from "./sale.service.ts";
 
 const COMMON_ERRORS = [ValidationError, ForbiddenError, NotFoundError, IdempotencyConflictError, AmountLimitError];
 const errors = (name: string, extra: (new (...args: never[]) => Error)[] = []) => typedErrors(name, [...COMMON_ERRORS, ...extra]);
@@ -36,32 +37,36 @@ const payoutPayload = (name: string) =>
     }),
   });
 
+/** An entry the movement wrote: from its own answer, or read (a replay answers ids only). */
+const entryOf = (p: { entries?: LedgerRow[] }, id: number, ctx: { prisma: PrismaClient }) =>
+  p.entries?.find((e) => e.id === id) ?? ledgerRowById(ctx.prisma, id);
+
 /** `<Mutation>Payload { transaction }`: the ledger entry the movement wrote. */
 const transactionPayload = (name: string) =>
-  builder.objectRef<{ entryId: number }>(name).implement({
+  builder.objectRef<EntryResult>(name).implement({
     description: "The transaction the movement wrote.",
     fields: (t) => ({
       transaction: t.field({
         type: LedgerEntry,
         description: "The transaction written.",
-        resolve: (p, _a, ctx) => ledgerRowById(ctx.prisma, p.entryId),
+        resolve: (p, _a, ctx) => entryOf(p, p.entryId, ctx),
       }),
     }),
   });
 
-const SalePayload = builder.objectRef<{ saleEntryId: number; affiliateEntryId: number | null }>("RecordSalePayload").implement({
+export const SalePayload = builder.objectRef<SaleResult>("RecordSalePayload").implement({
   description: "RecordSale succeeded: the sale entry and, for a referred creator, the referrer's fee entry.",
   fields: (t) => ({
     sale: t.field({
       description: "The sale's entry in the creator's hold.",
       type: LedgerEntry,
-      resolve: (p, _a, ctx) => ledgerRowById(ctx.prisma, p.saleEntryId),
+      resolve: (p, _a, ctx) => entryOf(p, p.saleEntryId, ctx),
     }),
     affiliateEarning: t.field({
       type: LedgerEntry,
       nullable: true,
       description: "The referrer's fee, when the creator was referred (an entry of the referrer's wallet).",
-      resolve: (p, _a, ctx) => (p.affiliateEntryId ? ledgerRowById(ctx.prisma, p.affiliateEntryId) : null),
+      resolve: (p, _a, ctx) => (p.affiliateEntryId ? entryOf(p, p.affiliateEntryId, ctx) : null),
     }),
   }),
 });
@@ -97,7 +102,7 @@ builder.mutationField("requestCashout", (t) =>
     },
     resolve: (_root, { input }, ctx) => {
       const viewer = ctx.viewer!;
-      return requestCashout(ctx.prisma, viewer.accountId, {
+      return requestCashout(ctx.db, viewer.accountId, {
         idempotencyKey: input.idempotencyKey,
         role: viewer.role,
         settings: ctx.cashout,
@@ -132,7 +137,7 @@ builder.mutationField("recordSale", (t) =>
     },
     resolve: (_root, { input }, ctx) => {
       const viewer = ctx.viewer!;
-      return recordSale(ctx.prisma, viewer.accountId, {
+      return recordSale(ctx.db, viewer.accountId, {
         accountId: input.accountId,
         amount: input.amount,
         externalId: input.externalId,
@@ -140,6 +145,59 @@ builder.mutationField("recordSale", (t) =>
         ...(input.title ? { title: input.title } : {}),
       });
     },
+  }),
+);
+
+/** One result per sale, in input order: its payload, or the typed error that refused it alone. */
+const SalesPayload = builder.objectRef<{ results: (SaleResult | Error)[] }>("RecordSalesPayload").implement({
+  description: "RecordSales ran: one result per sale, in the order of the input.",
+  fields: (t) => ({
+    results: t.field({
+      type: [SalePayload],
+      description: "Each sale's payload or typed error, in input order (the other sales were still written).",
+      itemErrors: {
+        types: [ValidationError, NotFoundError, IdempotencyConflictError, AmountLimitError],
+        directResult: true,
+        union: {
+          name: "RecordSalesItemResult",
+          description: "One sale of a recordSales batch: its payload, or the typed error that refused it.",
+        },
+      },
+      // Errors of other kinds are not a sale's own: they fail the call (masked, or 409/503 for contention).
+      resolve: (p) => p.results as SaleResult[],
+    }),
+  }),
+});
+
+builder.mutationField("recordSales", (t) =>
+  t.field({
+    authScopes: { can: "ledger.record" },
+    type: SalesPayload,
+    description: `Service: up to ${MAX_SALES_PER_CALL} sales in one call and one commit, each idempotent by its externalId (the same keys as recordSale's). One rate-limit point per call.`,
+    errors: errors("RecordSales"),
+    args: {
+      input: t.arg({
+        description: "The sales.",
+        required: true,
+        type: builder.inputType("RecordSalesInput", {
+          description: `Up to ${MAX_SALES_PER_CALL} sales.`,
+          fields: (f) => ({
+            sales: f.field({ type: [SaleInput], required: true, description: "The sales, each as recordSale takes it." }),
+          }),
+        }),
+      }),
+    },
+    resolve: async (_root, { input }, ctx) => ({
+      results: await recordSales(ctx.db, ctx.viewer!.accountId, {
+        sales: input.sales.map((sale) => ({
+          accountId: sale.accountId,
+          amount: sale.amount,
+          externalId: sale.externalId,
+          ...(sale.productId ? { productId: sale.productId } : {}),
+          ...(sale.title ? { title: sale.title } : {}),
+        })),
+      }),
+    }),
   }),
 );
 
@@ -166,7 +224,7 @@ builder.mutationField("releaseHolds", (t) =>
       const days = input.holdPeriodDays ?? ctx.holdPeriodDays;
       if (!Number.isInteger(days) || days < 0 || days > 365)
         throw ValidationError.field("holdPeriodDays", "must be between 0 and 365");
-      return releaseHolds(ctx.prisma, {
+      return releaseHolds(ctx.db, {
         holdPeriodMs: days * 86_400_000,
         ...(input.accountId ? { accountId: input.accountId } : {}),
       });
@@ -198,7 +256,7 @@ builder.mutationField("settlePayout", (t) =>
     resolve: (_root, { input }, ctx) => {
       const viewer = ctx.viewer!;
       if (input.status === "REQUESTED") throw ValidationError.field("status", "must be PAID or FAILED");
-      return settlePayout(ctx.prisma, viewer.accountId, {
+      return settlePayout(ctx.db, viewer.accountId, {
         payoutId: input.payoutId,
         status: input.status,
         ...(input.failureCode ? { failureCode: input.failureCode } : {}),
@@ -240,7 +298,7 @@ for (const [field, kind] of [
       },
       resolve: (_root, { input }, ctx) => {
         const viewer = ctx.viewer!;
-        return reverseSale(ctx.prisma, viewer.accountId, kind, {
+        return reverseSale(ctx.db, viewer.accountId, kind, {
           saleUuid: input.saleUuid,
           externalId: input.externalId,
           ...(input.amount != null ? { amount: input.amount } : {}),
@@ -280,7 +338,7 @@ for (const [field, kind] of [
       },
       resolve: (_root, { input }, ctx) => {
         const viewer = ctx.viewer!;
-        return adjustBalance(ctx.prisma, viewer.accountId, kind, {
+        return adjustBalance(ctx.db, viewer.accountId, kind, {
           accountId: input.accountId,
           amount: input.amount,
           externalId: input.externalId,

@@ -1,47 +1,64 @@
 import { z } from "zod";
-import type { PrismaClient } from "../../generated/prisma/client.ts";
-import { parseInput } from "../accounts/account.service.ts";
+import type { Database } from "../../db/database.ts";
+import { WalletBusyError } from "../../db/unavailable.ts";
 import type { TokenRole } from "../../generated/prisma/enums.ts";
-import { refusal } from "../cashout/cashout.service.ts";
-import { type CashoutSettings, DEFAULT_CASHOUT_SETTINGS, decideCashout } from "../cashout/cashout-rules.ts";
-import { unlessTaken } from "../../db/unique-violation.ts";
-import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
-import { type EntryLine, lockWallet, postMovement } from "../ledger/ledger.service.ts";
+import { parseInput } from "../accounts/account.service.ts";
+import { cashoutDecision, refusal } from "../cashout/cashout.service.ts";
+import { type CashoutSettings, DEFAULT_CASHOUT_SETTINGS } from "../cashout/cashout-rules.ts";
+import { DomainError } from "../errors.ts";
 import { cashouts, countOutcome, payoutSettlements } from "../../metrics/domain-metrics.ts";
-import { idempotent } from "./idempotency.service.ts";
+import { storedError } from "./idempotency-outcome.ts";
+import { isStale, move } from "./movement.ts";
+import { walletIdOf } from "./wallet-keys.ts";
 
 export type PayoutResult = { payoutId: number };
+
+/** Reads of a balance that moved before its lock, before a cashout answers 409 (another gateway keeps moving it). */
+const CASHOUT_ATTEMPTS = 5;
 
 /**
  * Cashout: the whole available balance moves to pending and a payout is REQUESTED. The
  * client sends no amount. The cashout rules (cashout-rules.ts, the preview's too) decide on
- * the balance held locked: nothing available is NoAvailableFundsError, a minimum or missing
- * payout details CashoutBlockedError, a role that may not ForbiddenError; nothing is written.
+ * the balance as read; wallet_cashout then checks under the lock that it is still that balance
+ * (else this reads and decides again). Nothing available is NoAvailableFundsError, a minimum or
+ * missing payout details CashoutBlockedError, a role that may not ForbiddenError; a refusal
+ * writes nothing but its idempotent outcome.
  */
 export async function requestCashout(
-  prisma: PrismaClient,
+  db: Database,
   accountId: number,
   options: { idempotencyKey?: string | null; role?: TokenRole; settings?: CashoutSettings } = {},
 ): Promise<PayoutResult> {
-  const scope = { accountId, operation: "requestCashout", key: options.idempotencyKey, input: {}, walletOf: accountId };
   const settings = options.settings ?? DEFAULT_CASHOUT_SETTINGS;
-  return countOutcome(cashouts, () =>
-    idempotent(prisma, scope, async (tx) => {
-      const [wallet, details] = await Promise.all([
-        tx.wallet.findUnique({ where: { accountId }, include: { currency: true } }),
-        tx.payoutDetails.findUnique({ where: { accountId } }),
-      ]);
-      if (!wallet) throw new NotFoundError(`Account ${accountId} has no wallet`);
-      const { available } = (await lockWallet(tx, wallet.id)).balances;
-      // The preview's rules, applied to the balance held locked.
-      const state = { available, currency: wallet.currency, role: options.role ?? "OWNER", details } as const;
-      const refused = refusal(decideCashout(state, settings));
-      if (refused) throw refused;
-      const payout = await tx.payout.create({ data: { walletId: wallet.id, currencyId: wallet.currencyId, amount: available } });
-      await postMovement(tx, { walletId: wallet.id, lines: cashoutLines(available, payout.id) });
-      return { payoutId: payout.id };
-    }),
-  );
+  const walletId = await walletIdOf(db, "account", accountId);
+  const attempt = async (): Promise<PayoutResult> => {
+    const decision = await cashoutDecision(db.prisma, accountId, options.role ?? "OWNER", settings);
+    const refused = decision && refusal(decision);
+    const { result } = await move<PayoutResult>(db, {
+      kind: "cashout",
+      args: {
+        accountId,
+        expectAvailable: decision ? String(decision.amount) : null,
+        refusal: refused instanceof DomainError ? storedError(refused) : null,
+      },
+      caller: accountId,
+      operation: "requestCashout",
+      key: options.idempotencyKey ?? null,
+      input: {},
+      walletId,
+    });
+    return result;
+  };
+  return countOutcome(cashouts, async () => {
+    for (let i = 1; ; i++) {
+      try {
+        return await attempt();
+      } catch (err) {
+        if (!isStale(err)) throw err;
+        if (i === CASHOUT_ATTEMPTS) throw new WalletBusyError();
+      }
+    }
+  });
 }
 
 const SettleInput = z.object({
@@ -53,79 +70,23 @@ const SettleInput = z.object({
 export type SettleInput = z.input<typeof SettleInput>;
 
 /**
- * The payment provider's verdict. PAID: the amount leaves pending (internal RELEASE_PENDING
- * entry). FAILED: it returns to available with a visible reversing entry and the failure
- * code. Settling again with the same verdict is a no-op; the opposite verdict is a conflict.
+ * The payment provider's verdict (wallet_settle). PAID: the amount leaves pending (internal
+ * RELEASE_PENDING entry). FAILED: it returns to available with a visible reversing entry and the
+ * failure code. Settling again with the same verdict is a no-op; the opposite verdict is a conflict.
  */
-export async function settlePayout(prisma: PrismaClient, callerId: number, raw: SettleInput): Promise<PayoutResult> {
+export async function settlePayout(db: Database, callerId: number, raw: SettleInput): Promise<PayoutResult> {
   const input = parseInput(SettleInput, raw);
-  const key = input.externalId ?? `payout:${input.payoutId}:${input.status}`;
-  const settle = () =>
-    idempotent(prisma, { accountId: callerId, operation: "settlePayout", key, input }, async (tx) => {
-      const found = await tx.payout.findUnique({ where: { id: input.payoutId } });
-      if (!found) throw new NotFoundError(`Payout ${input.payoutId} does not exist`);
-      await lockWallet(tx, found.walletId);
-      const payout = await tx.payout.findUniqueOrThrow({ where: { id: input.payoutId } }); // re-read under the lock
-      if (payout.status === input.status) return { payoutId: payout.id };
-      if (payout.status !== "REQUESTED") throw new ConflictError(`Payout ${payout.id} is already ${payout.status}`);
-      const lines =
-        input.status === "PAID"
-          ? paidLines(payout.amount, payout.id)
-          : failedLines(payout.amount, payout.id, input.failureCode ?? "payout_failed");
-      await postMovement(tx, { walletId: payout.walletId, lines });
-      await tx.payout
-        .update({
-          where: { id: payout.id },
-          data: {
-            status: input.status,
-            settledAt: new Date(),
-            failureCode: input.status === "FAILED" ? (input.failureCode ?? "payout_failed") : null,
-            externalId: input.externalId ?? null,
-          },
-        })
-        // Another caller's settlement (its own idempotency scope) may carry this provider id.
-        .catch(
-          unlessTaken("payouts", ["external_id"], () => ValidationError.field("externalId", "is already used by another payout")),
-        );
-      return { payoutId: payout.id };
-    });
+  const settle = async () =>
+    (
+      await move<PayoutResult>(db, {
+        kind: "settle",
+        args: input,
+        caller: callerId,
+        operation: "settlePayout",
+        key: input.externalId ?? `payout:${input.payoutId}:${input.status}`,
+        input,
+        walletId: await walletIdOf(db, "payout", input.payoutId),
+      })
+    ).result;
   return countOutcome(payoutSettlements, settle, () => input.status.toLowerCase());
-}
-
-/** available -> pending; only the available leg is shown to the creator. */
-export function cashoutLines(amount: bigint, payoutId: number): EntryLine[] {
-  return [
-    {
-      bucket: "AVAILABLE",
-      amount: -amount,
-      type: "CASHOUT",
-      status: "PENDING",
-      title: "Cashout requested",
-      payoutId,
-      source: "Balance",
-      destination: "External",
-    },
-    { bucket: "PENDING", amount, type: "CASHOUT", status: "PENDING", payoutId, visible: false },
-  ];
-}
-
-/** The payout left pending for good: the internal RELEASE_PENDING entry, never listed. */
-export function paidLines(amount: bigint, payoutId: number): EntryLine[] {
-  return [{ bucket: "PENDING", amount: -amount, type: "RELEASE_PENDING", status: "PAID", payoutId, visible: false }];
-}
-
-/** pending -> available, with a visible reversing entry carrying the failure code. */
-export function failedLines(amount: bigint, payoutId: number, failureCode: string): EntryLine[] {
-  return [
-    { bucket: "PENDING", amount: -amount, type: "PAYOUT_FAILED", status: "FAILED", payoutId, visible: false },
-    {
-      bucket: "AVAILABLE",
-      amount,
-      type: "PAYOUT_FAILED",
-      status: "FAILED",
-      payoutId,
-      title: "Payout failed: funds returned",
-      description: failureCode,
-    },
-  ];
 }

@@ -23,22 +23,37 @@ export class WalletLanes {
   }
 
   async run<T>(key: string, work: () => Promise<T>): Promise<T> {
-    await this.enter(key);
+    return this.runAll([key], work);
+  }
+
+  /**
+   * The same for work that locks several wallets (a batch): their lanes are taken in one order
+   * (sorted), so two such holders never wait for each other crosswise, within one wait in all.
+   */
+  async runAll<T>(keys: string[], work: () => Promise<T>): Promise<T> {
+    const sorted = [...new Set(keys)].sort();
+    const deadline = Date.now() + this.timeoutMs;
+    const held: string[] = [];
     try {
+      for (const key of sorted) {
+        await this.enter(key, deadline);
+        held.push(key);
+      }
       return await work();
     } finally {
-      this.leave(key);
+      for (const key of held) this.leave(key);
     }
   }
 
-  private enter(key: string): Promise<void> {
+  private enter(key: string, deadline: number): Promise<void> {
     const lane = this.lanes.get(key) ?? { busy: false, waiting: [] };
     this.lanes.set(key, lane);
     if (!lane.busy) {
       lane.busy = true;
       return Promise.resolve();
     }
-    if (lane.waiting.length >= this.maxWaiting || this.timeoutMs === 0) return Promise.reject(new WalletBusyError());
+    const wait = deadline - Date.now();
+    if (lane.waiting.length >= this.maxWaiting || wait <= 0) return Promise.reject(new WalletBusyError());
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = {
         resolve,
@@ -46,7 +61,7 @@ export class WalletLanes {
         timer: setTimeout(() => {
           lane.waiting.splice(lane.waiting.indexOf(waiter), 1);
           reject(new WalletBusyError());
-        }, this.timeoutMs),
+        }, wait),
       };
       lane.waiting.push(waiter);
     });

@@ -35,7 +35,7 @@ export function walletRow(row: Record<string, unknown>, prefix = ""): Wallet {
 /** Wallets by their accounts' ids or by their own, in one statement. */
 export async function walletsWhere(db: Database, column: "account_id" | "id", ids: readonly number[]): Promise<Wallet[]> {
   const list = Prisma.join(ids.map((id) => Prisma.sql`CAST(${id} AS int)`));
-  const rows = await db.read<Record<string, unknown>>(
+  const rows = await db.query<Record<string, unknown>>(
     Prisma.sql`SELECT ${walletColumns()} FROM wallets w WHERE ${Prisma.raw(`w.${column}`)} IN (${list})`,
   );
   return rows.map((row) => walletRow(row));

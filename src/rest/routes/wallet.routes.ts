@@ -111,8 +111,6 @@ export const walletRoutes: Route[] = [
       switch (result.__typename) {
         case "RequestCashoutPayload":
           return legacyOk("Cashout created successfully");
-        case "IdempotencyConflictError":
-          return result.reason === "IN_PROGRESS" ? legacyError(409, result.message) : legacyError(422, result.message);
         case "ForbiddenError":
           return legacyError(403, result.message);
         case "NotFoundError":

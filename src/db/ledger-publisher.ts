@@ -1,0 +1,46 @@
+import type { Logger } from "../logger.ts";
+import { CHANNELS } from "./notifications.ts";
+
+/** A NOTIFY longer than this becomes "*" (every listener catches up): PostgreSQL refuses 8,000 bytes. */
+const MAX_PAYLOAD = 7_000;
+
+export type LedgerPublisher = {
+  /** Entries up to `newestEntryId` of this wallet have committed: tell every gateway (soon, not now). */
+  moved(walletId: number, newestEntryId: number): void;
+  /** Sends what is still pending (the process is stopping). */
+  flush(): Promise<void>;
+};
+
+/**
+ * Tells every gateway on the database which wallets moved, after the money transaction has
+ * committed: never from inside it, where a NOTIFY would take PostgreSQL's cluster-wide commit lock
+ * for every money commit. Movements that commit while a notice is on its way are coalesced into the
+ * next one ("walletId:newestEntryId,..." as the ledger channel always carried). A lost notice
+ * costs latency only: every hub also catches up from the ledger on a timer (wallet-event-hub.ts).
+ */
+export function ledgerPublisher(notify: (channel: string, payload: string) => Promise<void>, logger: Logger): LedgerPublisher {
+  const pending = new Map<number, number>();
+  let sending: Promise<void> | null = null;
+
+  const send = async (): Promise<void> => {
+    while (pending.size > 0) {
+      const pairs = [...pending].map(([walletId, newest]) => `${walletId}:${newest}`).join(",");
+      pending.clear();
+      try {
+        await notify(CHANNELS.ledger, pairs.length > MAX_PAYLOAD ? "*" : pairs);
+      } catch (err) {
+        logger.warn({ err: (err as Error).message }, "live events: cannot publish moved wallets (subscribers catch up)");
+      }
+    }
+  };
+
+  return {
+    moved(walletId, newestEntryId) {
+      pending.set(walletId, Math.max(newestEntryId, pending.get(walletId) ?? 0));
+      sending ??= send().finally(() => (sending = null));
+    },
+    flush: async () => {
+      while (sending) await sending;
+    },
+  };
+}
