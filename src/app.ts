@@ -52,7 +52,7 @@ export function createApp({ db, logger, config = {}, metrics = createAppMetrics(
   const limits = config.limits ?? DEFAULT_LIMITS;
   const walletEvents = events ?? new WalletEventHub(db, logger, limits.subscriptions);
   // In PostgreSQL when several gateways may share the database; in memory on the embedded one.
-  const rateLimits = createRateLimits(limits.rate, { pgPool: db.pgPool });
+  const rateLimits = createRateLimits(limits.rate, { pgPool: db.pgPool, logger });
   const clientAddress = useClientAddress({ trustProxy: limits.trustProxy });
   const yoga: YogaServerInstance<{ request: Request }, Partial<GraphQLContext>> = createYoga<
     { request: Request },

@@ -1,8 +1,10 @@
 import { createHash } from "node:crypto";
 import type pg from "pg";
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
+import type { Logger } from "../logger.ts";
 import type { LimitsConfig, Window } from "./limits-config.ts";
 import { rateLimitRejections } from "../metrics/domain-metrics.ts";
+import { type Count, WindowCounters } from "./window-counters.ts";
 
 export type Tier = "read" | "write" | "service";
 
@@ -28,11 +30,14 @@ const HOUR = 3600;
 export const hashedKey = (value: string): string => createHash("sha256").update(value).digest("hex").slice(0, 32);
 
 /**
- * Every rate limit of the gateway, on one store: in memory on the embedded database, in the
- * `rate_limits` table when a PostgreSQL server is shared by several gateway processes (so
- * they count together). Built on rate-limiter-flexible.
+ * Every rate limit of the gateway. The per-request ones (the read, write and service tiers, and
+ * the bad-token limit) decide in process, with no store round trip on the request path, and share
+ * their counts with the other gateways on the database in the background (window-counters.ts: one
+ * statement per sync interval). The rare ones (logins, registrations) ask the store at once: in
+ * memory on the embedded database, the `rate_limits` table when a PostgreSQL server is shared by
+ * several gateway processes (rate-limiter-flexible).
  */
-export function createRateLimits(config: LimitsConfig["rate"], store: { pgPool: pg.Pool | null }) {
+export function createRateLimits(config: LimitsConfig["rate"], store: { pgPool: pg.Pool | null; logger: Logger }) {
   const limiter = (keyPrefix: string, points: number, duration: number): RateLimiterAbstract =>
     store.pgPool
       ? new RateLimiterPostgres({
@@ -46,20 +51,19 @@ export function createRateLimits(config: LimitsConfig["rate"], store: { pgPool: 
         })
       : new RateLimiterMemory({ keyPrefix, points, duration });
 
-  const tiers = (name: Tier, w: Window) => ({
-    minute: limiter(`${name}-m`, w.perMinute, MINUTE),
-    hour: limiter(`${name}-h`, w.perHour, HOUR),
-  });
-  const byTier = {
-    read: tiers("read", config.read),
-    write: tiers("write", config.write),
-    service: tiers("service", config.service),
-  };
+  const counters = new WindowCounters(
+    store.pgPool ? { pool: store.pgPool, intervalMs: config.syncIntervalMs, logger: store.logger } : null,
+  );
+  const windows: Record<Tier, Window> = { read: config.read, write: config.write, service: config.service };
   const loginFailures = limiter("login-email", config.loginFailuresPerEmail, HOUR);
   const loginLockouts = limiter("login-lockouts", 1_000_000, 24 * HOUR);
   const loginFailuresByAddress = limiter("login-addr", config.loginFailuresPerAddressPerHour, HOUR);
   const registrations = limiter("register-addr", config.registrationsPerAddressPerHour, HOUR);
-  const badTokens = limiter("bad-token-addr", config.badTokensPerAddressPerMinute, MINUTE);
+  const badTokens = (address: string | null) => ({
+    key: `bad-token-addr:${addressKey(address)}`,
+    limit: config.badTokensPerAddressPerMinute,
+    windowMs: MINUTE * 1000,
+  });
 
   const addressKey = (address: string | null) => address ?? "unknown";
   const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
@@ -67,29 +71,34 @@ export function createRateLimits(config: LimitsConfig["rate"], store: { pgPool: 
   return {
     enabled: config.enabled,
 
-    /** Spends `points` of the caller's tier (both windows); throws RateLimitedError past either. */
-    async consume(identity: string, tier: Tier, points: number): Promise<LimitState> {
+    /**
+     * Spends `points` of the caller's tier (both windows, or neither); throws RateLimitedError when
+     * either has no room. Decided in process: no store round trip.
+     */
+    consume(identity: string, tier: Tier, points: number): LimitState {
       if (!config.enabled) return { tier, limit: 0, remaining: 0, resetSeconds: 0 };
-      const { minute, hour } = byTier[tier];
-      const [m, h] = await Promise.all([settle(minute.consume(identity, points)), settle(hour.consume(identity, points))]);
-      const over = m.over ? { window: minute, r: m, per: "minute" } : h.over ? { window: hour, r: h, per: "hour" } : null;
-      if (over) {
-        const retry = seconds(over.r.res.msBeforeNext);
+      const w = windows[tier];
+      const { allowed, counts } = counters.take(
+        [
+          { key: `${tier}-m:${identity}`, limit: w.perMinute, windowMs: MINUTE * 1000 },
+          { key: `${tier}-h:${identity}`, limit: w.perHour, windowMs: HOUR * 1000 },
+        ],
+        points,
+      );
+      const [m, h] = counts as [Count, Count];
+      if (!allowed) {
+        const [over, per] = m.count + points > m.limit ? [m, "minute"] : [h, "hour"];
+        const retry = seconds(over.resetMs);
         rateLimitRejections.inc({ limit: tier });
-        throw new RateLimitedError(`Rate limit exceeded: ${over.window.points} ${tier} requests per ${over.per}.`, retry, {
+        throw new RateLimitedError(`Rate limit exceeded: ${over.limit} ${tier} requests per ${per}.`, retry, {
           tier,
-          limit: over.window.points,
-          remaining: 0,
+          limit: over.limit,
+          remaining: Math.max(0, over.limit - over.count),
           resetSeconds: retry,
         });
       }
-      const tight = h.res.remainingPoints < m.res.remainingPoints ? { window: hour, r: h } : { window: minute, r: m };
-      return {
-        tier,
-        limit: tight.window.points,
-        remaining: tight.r.res.remainingPoints,
-        resetSeconds: seconds(tight.r.res.msBeforeNext),
-      };
+      const tight = h.limit - h.count < m.limit - m.count ? h : m;
+      return { tier, limit: tight.limit, remaining: tight.limit - tight.count, resetSeconds: seconds(tight.resetMs) };
     },
 
     /** Before checking a password: refuses a locked email or an address with too many failures. */
@@ -137,20 +146,23 @@ export function createRateLimits(config: LimitsConfig["rate"], store: { pgPool: 
       }
     },
 
-    /** Before looking a token up: an address that presented too many bad tokens waits. */
-    async beforeToken(address: string | null): Promise<void> {
+    /** Before looking a token up: an address that presented too many bad tokens waits (decided in process). */
+    beforeToken(address: string | null): void {
       if (!config.enabled) return;
-      const r = await badTokens.get(addressKey(address));
-      if (r && r.consumedPoints >= badTokens.points) {
+      const r = counters.peek(badTokens(address));
+      if (r.count >= r.limit) {
         rateLimitRejections.inc({ limit: "bad_token" });
-        throw new RateLimitedError("Too many invalid API tokens from this address: try again later.", seconds(r.msBeforeNext));
+        throw new RateLimitedError("Too many invalid API tokens from this address: try again later.", seconds(r.resetMs));
       }
     },
 
-    async badToken(address: string | null): Promise<void> {
+    badToken(address: string | null): void {
       if (!config.enabled) return;
-      await settle(badTokens.consume(addressKey(address)));
+      counters.record(badTokens(address), 1);
     },
+
+    /** Shares this process's counts now (tests; the counters also sync on their own timer). */
+    sync: () => counters.sync(),
   };
 }
 

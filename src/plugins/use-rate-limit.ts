@@ -36,11 +36,11 @@ export function useRateLimit(options: {
   const states = new WeakMap<Request, LimitState>();
   const { limits } = options;
   return {
-    async onRequest({ request, url, endResponse }) {
+    onRequest({ request, url, endResponse }) {
       if (!limits.enabled || !url.pathname.startsWith("/api/")) return;
       const tier: Tier = request.method === "GET" || request.method === "HEAD" ? "read" : "write";
       try {
-        states.set(request, await limits.consume(rateLimitIdentity(request, options.clientAddress(request)), tier, 1));
+        states.set(request, limits.consume(rateLimitIdentity(request, options.clientAddress(request)), tier, 1));
       } catch (err) {
         if (!(err instanceof RateLimitedError)) throw err;
         if (err.state) states.set(request, err.state);
@@ -57,7 +57,7 @@ export function useRateLimit(options: {
       const tier: Tier = viewer?.role === "SERVICE" ? "service" : operation.operation === "query" ? "read" : "write";
       const points = Math.max(1, rootFieldNames(operation.selectionSet, args.document).length);
       try {
-        states.set(request, await limits.consume(rateLimitIdentity(request, options.clientAddress(request)), tier, points));
+        states.set(request, limits.consume(rateLimitIdentity(request, options.clientAddress(request)), tier, points));
       } catch (err) {
         if (!(err instanceof RateLimitedError)) throw err;
         if (err.state) states.set(request, err.state);

@@ -24,14 +24,14 @@ export function useViewer(options: {
       const clientAddress = options.clientAddress(context.request);
       if (headers.has("authorization") || headers.has("x-api-key")) {
         try {
-          await options.rateLimits.beforeToken(clientAddress);
+          options.rateLimits.beforeToken(clientAddress);
         } catch (err) {
           throw err instanceof RateLimitedError ? rateLimitedError(err) : err;
         }
       }
       const auth = await authenticate(options.tokens, headers);
       if (auth.kind === "rejected") {
-        await options.rateLimits.badToken(clientAddress);
+        options.rateLimits.badToken(clientAddress);
         throw unauthenticated(auth.message, auth.code);
       }
       extendContext({ viewer: auth.kind === "viewer" ? auth.viewer : null, clientAddress });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { hashedKey } from "../../src/limits/rate-limits.ts";
 import { testDatabase } from "../helpers/db.ts";
 import { createCreator, uniqueEmail } from "../helpers/factories.ts";
 import { randomAddress } from "../helpers/limits.ts";
@@ -7,7 +8,14 @@ import type { Gateway } from "../helpers/processes.ts";
 
 // PostgreSQL only: two real gateway processes on one database share every limit through it.
 describe("two gateway processes on one PostgreSQL database count limits together", () => {
-  const gateways = gatewaysOnPostgres(2, { TRUST_PROXY: "true", RATE_LIMIT_READ_PER_MINUTE: "4", LOGIN_FAILURES_PER_EMAIL: "3" });
+  const gateways = gatewaysOnPostgres(2, {
+    TRUST_PROXY: "true",
+    RATE_LIMIT_READ_PER_MINUTE: "4",
+    LOGIN_FAILURES_PER_EMAIL: "3",
+    RATE_LIMIT_SYNC_MS: "100",
+  });
+  /** Longer than both gateways' sync interval: each has sent its counts and read the other's. */
+  const synced = () => new Promise((resolve) => setTimeout(resolve, 400));
 
   it("spends one read budget across both processes, and locks an email whichever process saw the failures", async () => {
     const db = await testDatabase();
@@ -19,13 +27,23 @@ describe("two gateway processes on one PostgreSQL database count limits together
       });
       return [res.status, res.headers.get("x-ratelimit-remaining")];
     };
-    expect([await read(a), await read(b), await read(a), await read(b), await read(a)]).toEqual([
+    // Each gateway decides in process on what it last heard plus its own reads: before its first sync
+    // a gateway that never saw the token counts alone (the overshoot bound: one interval's reads).
+    expect([await read(a), await read(b)]).toEqual([
       [200, "3"],
-      [200, "2"],
-      [200, "1"],
-      [200, "0"],
+      [200, "3"],
+    ]);
+    await synced();
+    expect(await read(a)).toEqual([200, "1"]);
+    await synced();
+    expect(await read(b)).toEqual([200, "0"]);
+    await synced();
+    expect([await read(a), await read(b)]).toEqual([
+      [429, "0"],
       [429, "0"],
     ]);
+    const shared = await db.prisma.rateLimit.findUniqueOrThrow({ where: { key: `w:read-m:tok:${hashedKey(me.token)}` } });
+    expect(shared.points).toBe(4); // the one minute window both gateways spent: 4 reads admitted in all
 
     const email = uniqueEmail("shared");
     const register = await fetch(`${a.url}/api/register`, {
