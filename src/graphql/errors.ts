@@ -1,5 +1,6 @@
 import {
   AmountLimitError,
+  BusyError,
   ConflictError,
   CurrencyMismatchError,
   EmailTakenError,
@@ -166,6 +167,16 @@ builder.objectType(AmountLimitError, {
       description: "The maximum, in the wallet's currency.",
       resolve: (e) => money(e.limit, e.currencyId),
     }),
+  }),
+});
+
+builder.objectType(BusyError, {
+  name: "BusyError",
+  description: "An item of a batch whose wallet stayed busy past the wait: nothing was written for it; retry it.",
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof BusyError,
+  fields: (t) => ({
+    retryAfterSeconds: t.exposeInt("retryAfterSeconds", { description: "Seconds to wait before retrying it." }),
   }),
 });
 

@@ -86,6 +86,19 @@ export class IdempotencyConflictError extends DomainError {
   }
 }
 
+/**
+ * One item of a batch whose wallet stayed busy past the wait (nothing was written for it; the
+ * other items were): retry it after `retryAfterSeconds`. A single request answers the same
+ * contention with HTTP 409 and Retry-After instead.
+ */
+export class BusyError extends DomainError {
+  override name = "BusyError";
+  override readonly code = "BUSY";
+  constructor(readonly retryAfterSeconds: number) {
+    super("This wallet is busy with another request: retry shortly.");
+  }
+}
+
 /** A pagination cursor that was tampered with, or issued for another order or filter. */
 export class InvalidCursorError extends DomainError {
   override name = "InvalidCursorError";

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/database.ts";
 import { reconcile } from "../../src/modules/ledger/reconcile.ts";
 import { requestHash } from "../../src/modules/wallet/idempotency-outcome.ts";
+import { walletLanes } from "../../src/modules/wallet/wallet-lanes.ts";
 import { gql } from "../helpers/app.ts";
 import { createCreator } from "../helpers/factories.ts";
 import { type Service, deposit, flattenMoney, mutate, openWalletServer } from "../helpers/money.ts";
@@ -46,7 +47,7 @@ describe("the write path: one statement per movement", () => {
     expect(statements).toEqual(["SELECT wallet_move($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb) AS answer"]);
   });
 
-  it("records a batch of 100 sales in one statement, each answered in input order, a referrer paid for each", async () => {
+  it("records a batch of 100 sales in one statement per part of its wallets, each answered in input order, a referrer paid for each", async () => {
     const referrer = await createCreator(db);
     const creators = [await createCreator(db), await createCreator(db), await createCreator(db)];
     await db.prisma.referral.create({ data: { referrerId: referrer.id, referredId: creators[0]!.id, feeBps: 1000 } });
@@ -58,7 +59,9 @@ describe("the write path: one statement per movement", () => {
       externalId: `batch-${randomUUID()}`,
     }));
     const { result, statements } = await db.statements.capture(() => sales(items));
-    expect(statements).toEqual(["SELECT wallet_move_batch($1, $2, $3, $4::jsonb, $5::jsonb) AS answers"]);
+    // The wallets are split in 4 parts by id (parts run at once); each part is one statement.
+    const parts = new Set(creators.map((c) => c.walletId % 4)).size;
+    expect(statements).toEqual(Array(parts).fill("SELECT wallet_move_batch($1, $2, $3, $4::jsonb, $5::jsonb) AS answers"));
     expect(result.results!.map((r) => [r.__typename, r.sale!.amount, r.sale!.externalId])).toEqual(
       items.map((i) => ["RecordSalePayload", i.amount, i.externalId]),
     );
@@ -109,6 +112,30 @@ describe("the write path: one statement per movement", () => {
     ).toMatchObject({
       sale: { id: results[0]!.sale!.id },
     });
+  });
+
+  it("answers BusyError for the sales of a wallet that stays busy past the wait, and writes the others", async () => {
+    const busy = await createCreator(db);
+    let free = await createCreator(db);
+    while (free.walletId % 4 === busy.walletId % 4) free = await createCreator(db); // another part of the batch
+    walletLanes.configure({ timeoutMs: 100 });
+    let release!: () => void;
+    const holding = walletLanes.run(`wallet:${busy.walletId}`, () => new Promise<void>((r) => (release = r)));
+    try {
+      const result = await sales([
+        { accountId: busy.id, amount: 5, externalId: randomUUID() },
+        { accountId: free.id, amount: 6, externalId: randomUUID() },
+      ]);
+      expect(result.results!.map((r) => [r.__typename, r.code ?? r.sale!.amount])).toEqual([
+        ["BusyError", "BUSY"],
+        ["RecordSalePayload", 6],
+      ]);
+    } finally {
+      release();
+      await holding;
+      walletLanes.configure({ timeoutMs: 2_000 });
+    }
+    expect(await db.prisma.ledgerEntry.count({ where: { walletId: busy.walletId } })).toBe(0);
   });
 
   it("refuses an empty batch and one over 100 as a whole, writing nothing", async () => {

@@ -1,7 +1,7 @@
 import type { Database } from "../../db/database.ts";
-import { RequestInProgressError } from "../../db/unavailable.ts";
+import { RequestInProgressError, unavailableReason } from "../../db/unavailable.ts";
 import { idempotencyReplays } from "../../metrics/domain-metrics.ts";
-import { ValidationError } from "../errors.ts";
+import { BusyError, ValidationError } from "../errors.ts";
 import { type LedgerRow, ledgerRow } from "../ledger/ledger-query.ts";
 import { moneyLimits } from "../money-limits.ts";
 import {
@@ -51,9 +51,7 @@ const MOVE = "SELECT wallet_move($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb) AS an
  * same typed error, recorded and replayed like a result.
  */
 export async function move<T>(db: Database, movement: Movement): Promise<Moved<T>> {
-  if (movement.key && movement.key.length > MAX_KEY_LENGTH)
-    throw ValidationError.field("idempotencyKey", `must be at most ${MAX_KEY_LENGTH} characters`);
-  const hash = movement.key ? requestHash(movement.input) : null;
+  const hash = hashOf(movement);
   const run = async () => {
     const [row] = await db.query<{ answer: Answer }>({
       text: MOVE,
@@ -76,54 +74,85 @@ export async function move<T>(db: Database, movement: Movement): Promise<Moved<T
 export type BatchItem = Pick<Movement, "key" | "input" | "args" | "walletId">;
 
 const MOVE_BATCH = "SELECT wallet_move_batch($1, $2, $3, $4::jsonb, $5::jsonb) AS answers";
+/**
+ * A batch runs as this many statements at once, its items split by wallet id: two batches that
+ * share wallets (a service's batches nearly always do) then queue per part instead of one behind
+ * the whole of the other, and both cores work.
+ */
+const BATCH_PARTS = 4;
 
 /**
- * Many movements of one kind in one statement and one commit (wallet_move_batch), each item
- * idempotent by its own key, each answered in input order: its result, or the domain error it
- * stands for (the other items are still written). The items run sorted by wallet, inside the
- * lanes of every wallet they lock. An error that is not a domain error (a lock that could not be
- * taken in time) fails the whole call and writes nothing: a retry of the batch is safe.
+ * Many movements of one kind in a few statements and commits (wallet_move_batch: one per part of
+ * the wallets), each item idempotent by its own key, each answered in input order: its result, or
+ * the domain error it stands for (the other items are still written). Each part's items run sorted
+ * by wallet, inside the lanes of every wallet they lock. A part whose wallets stayed busy past the
+ * wait (a lane, a lock) answers each of its items BusyError and writes none of them. Any other
+ * error fails the call once every part has finished: the parts that committed replay on a retry,
+ * so a retry of the batch is safe.
  */
 export async function moveBatch<T>(
   db: Database,
   batch: { kind: MovementKind; caller: number; operation: string; items: BatchItem[] },
 ): Promise<(Moved<T> | Error)[]> {
-  if (batch.items.length === 0) return [];
-  for (const item of batch.items)
-    if (item.key && item.key.length > MAX_KEY_LENGTH)
-      throw ValidationError.field("idempotencyKey", `must be at most ${MAX_KEY_LENGTH} characters`);
-  const order = batch.items.map((_, i) => i).sort((a, b) => (batch.items[a]!.walletId ?? 0) - (batch.items[b]!.walletId ?? 0));
-  const items = order.map((i) => {
-    const item = batch.items[i]!;
-    return { key: item.key, hash: item.key ? requestHash(item.input) : null, args: item.args };
-  });
-  const run = async () => {
-    const [row] = await db.query<{ answers: Answer[] }>({
-      text: MOVE_BATCH,
-      values: [batch.caller, batch.operation, batch.kind, JSON.stringify(items), JSON.stringify(limitsArg())],
-    });
-    return row!.answers;
-  };
-  const lanes = [...new Set(batch.items.flatMap((i) => (i.walletId === null ? [] : [`wallet:${i.walletId}`])))];
-  const answers = await walletLanes.runAll(lanes, run);
+  const hashes = batch.items.map(hashOf);
+  const parts = new Map<number, number[]>();
+  for (const [i, item] of batch.items.entries()) {
+    const part = (item.walletId ?? 0) % BATCH_PARTS;
+    parts.set(part, [...(parts.get(part) ?? []), i]);
+  }
   const results: (Moved<T> | Error)[] = new Array(batch.items.length);
-  order.forEach((original, k) => {
-    try {
-      results[original] = outcome<T>(db, batch.operation, answers[k]!);
-    } catch (err) {
-      results[original] = err as Error;
-    }
-  });
+  const settled = await Promise.allSettled([...parts.values()].map((indices) => runPart(indices)));
+  const failed = settled.find((s) => s.status === "rejected");
+  if (failed) throw failed.reason;
   const inProgress = results.find((r) => r instanceof RequestInProgressError);
   if (inProgress) throw inProgress; // the others committed: the retry replays them
   return results;
+
+  async function runPart(indices: number[]): Promise<void> {
+    const order = [...indices].sort((a, b) => (batch.items[a]!.walletId ?? 0) - (batch.items[b]!.walletId ?? 0));
+    const items = order.map((i) => ({ key: batch.items[i]!.key, hash: hashes[i], args: batch.items[i]!.args }));
+    const lanes = [
+      ...new Set(order.flatMap((i) => (batch.items[i]!.walletId === null ? [] : [`wallet:${batch.items[i]!.walletId}`]))),
+    ];
+    let answers: Answer[];
+    try {
+      answers = await walletLanes.runAll(lanes, async () => {
+        const [row] = await db.query<{ answers: Answer[] }>({
+          text: MOVE_BATCH,
+          values: [batch.caller, batch.operation, batch.kind, JSON.stringify(items), JSON.stringify(limitsArg())],
+        });
+        return row!.answers;
+      });
+    } catch (err) {
+      // Contention fails this part's items (each a BusyError: retry it), not the whole batch.
+      const busy = unavailableReason(err);
+      if (busy?.status !== 409) throw err;
+      for (const i of order) results[i] = new BusyError(busy.retryAfterSeconds);
+      return;
+    }
+    order.forEach((original, k) => {
+      try {
+        results[original] = outcome<T>(db, batch.operation, answers[k]!);
+      } catch (err) {
+        results[original] = err as Error;
+      }
+    });
+  }
+}
+
+/** The hash of the input a key stands for (null without a key); an over-long key is the client's error. */
+function hashOf(movement: Pick<Movement, "key" | "input">): string | null {
+  if (!movement.key) return null;
+  if (movement.key.length > MAX_KEY_LENGTH)
+    throw ValidationError.field("idempotencyKey", `must be at most ${MAX_KEY_LENGTH} characters`);
+  return requestHash(movement.input);
 }
 
 /** The money bounds as wallet_move takes them. */
 export const limitsArg = () => ({ maxMovement: moneyLimits().maxMovementMinor, maxBucket: moneyLimits().maxBucketMinor });
 
 /** An answer of wallet_move made a result (its moved wallets told to every gateway) or the error it stands for. */
-export function outcome<T>(db: Database, operation: string, answer: Answer): Moved<T> {
+function outcome<T>(db: Database, operation: string, answer: Answer): Moved<T> {
   if ("inProgress" in answer) throw new RequestInProgressError();
   if ("error" in answer) throw rebuildError(answer.error);
   if ("replay" in answer) {

@@ -2,6 +2,7 @@ import { typedErrors } from "../../graphql/results.ts";
 import { builder } from "../../graphql/builder.ts";
 import {
   AmountLimitError,
+  BusyError,
   ConflictError,
   ForbiddenError,
   IdempotencyConflictError,
@@ -156,7 +157,7 @@ const SalesPayload = builder.objectRef<{ results: (SaleResult | Error)[] }>("Rec
       type: [SalePayload],
       description: "Each sale's payload or typed error, in input order (the other sales were still written).",
       itemErrors: {
-        types: [ValidationError, NotFoundError, IdempotencyConflictError, AmountLimitError],
+        types: [ValidationError, NotFoundError, IdempotencyConflictError, AmountLimitError, BusyError],
         directResult: true,
         union: {
           name: "RecordSalesItemResult",
@@ -173,7 +174,7 @@ builder.mutationField("recordSales", (t) =>
   t.field({
     authScopes: { can: "ledger.record" },
     type: SalesPayload,
-    description: `Service: up to ${MAX_SALES_PER_CALL} sales in one call and one commit, each idempotent by its externalId (the same keys as recordSale's). One rate-limit point per call.`,
+    description: `Service: up to ${MAX_SALES_PER_CALL} sales in one call (a statement and a commit per quarter of their wallets), each idempotent by its externalId (the same keys as recordSale's), each answered in order (a sale whose wallet stayed busy: BusyError, retry it). One rate-limit point per call; an HTTP 503 for the call is safe to retry whole.`,
     errors: errors("RecordSales"),
     args: {
       input: t.arg({

@@ -40,9 +40,9 @@ export async function recordSale(db: Database, callerId: number, raw: SaleInput)
 export const MAX_SALES_PER_CALL = 100;
 
 /**
- * A service's batch of sales in one statement and one commit: each sale idempotent by its own
- * externalId, each answered in input order with its result or its typed error (an invalid sale
- * is refused alone; the others are still written).
+ * A service's batch of sales in a few statements and commits (movement.ts moveBatch): each sale
+ * idempotent by its own externalId, each answered in input order with its result or its typed
+ * error (an invalid sale is refused alone; the others are still written).
  */
 export async function recordSales(db: Database, callerId: number, raw: { sales: SaleInput[] }): Promise<(SaleResult | Error)[]> {
   if (raw.sales.length === 0 || raw.sales.length > MAX_SALES_PER_CALL)
