@@ -58,6 +58,8 @@ export type Target = {
   url: string;
   method: "GET" | "POST";
   body?: string;
+  /** A fresh body per request instead (writes with unique ids). */
+  bodyOf?: () => string;
   headers?: Record<string, string>;
   /** The token each request presents (a random creator's, usually). */
   token: () => string;
@@ -90,9 +92,10 @@ export async function drive(target: Target, connections: number, seconds: number
         ...(target.body ? { body: target.body } : {}),
         setupRequest: (req) => ({
           ...req,
+          ...(target.bodyOf ? { body: target.bodyOf() } : {}),
           headers: {
             ...target.headers,
-            ...(target.body ? { "content-type": "application/json" } : {}),
+            ...(target.body || target.bodyOf ? { "content-type": "application/json" } : {}),
             authorization: `Bearer ${target.token()}`,
           },
         }),

@@ -1,7 +1,9 @@
 // Where the gateway's CPU goes on one hot path: runs the production bundle with --cpu-prof,
 // drives one target at c=10 and prints self time by package (node_modules/<name>, node: internals,
-// or src/). Run: DATABASE_URL=postgres://... npx tsx bench/profile.ts [graphql|legacy|studio] [seconds]
-// (PROFILE_CALLERS=<function name>: also the stacks that call it)
+// or src/). Run: DATABASE_URL=postgres://... npx tsx bench/profile.ts [graphql|legacy|studio|sale] [seconds]
+// (PROFILE_CALLERS=<function name>: also the stacks that call it). `sale` is bench:writes' recordSale
+// (200 creators, a unique externalId each) with the gateway's defaults and a wide SERVICE tier.
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -13,10 +15,14 @@ import { drive } from "./load.ts";
 import { openBench } from "./setup.ts";
 import { BENCH_PATHS } from "./paths.ts";
 
-const which = (process.argv[2] ?? "graphql") as keyof typeof BENCH_PATHS;
+const which = (process.argv[2] ?? "graphql") as keyof typeof BENCH_PATHS | "sale";
 const seconds = Number(process.argv[3] ?? 10);
-const { url: databaseUrl, db } = await openBench(2);
-const data = await loadDataset(db);
+const { url: databaseUrl, db, account } = await openBench(2);
+const writes = which === "sale";
+const data = writes ? null : await loadDataset(db);
+const service = writes ? await account("profile-service", "SERVICE") : null;
+const creators: number[] = [];
+for (let i = 0; writes && i < 200; i++) creators.push((await account(`profile-${i}`)).id);
 await db.close();
 await buildServer();
 const dir = mkdtempSync(path.join(tmpdir(), "gateway-profile-"));
@@ -24,7 +30,14 @@ const port = 4100 + Math.floor(Math.random() * 500);
 const server = run(
   process.execPath,
   ["--cpu-prof", `--cpu-prof-dir=${dir}`, "dist/server/server.js"],
-  childEnv({ DATABASE_URL: databaseUrl, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", RATE_LIMITS: "off" }),
+  childEnv({
+    DATABASE_URL: databaseUrl,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    ...(writes
+      ? { RATE_LIMIT_SERVICE_PER_MINUTE: "1000000000", RATE_LIMIT_SERVICE_PER_HOUR: "1000000000" }
+      : { LOG_LEVEL: "warn", RATE_LIMITS: "off" }),
+  }),
 );
 const base = `http://127.0.0.1:${port}`;
 while (
@@ -34,14 +47,24 @@ while (
   ))
 )
   await new Promise((r) => setTimeout(r, 50));
-const target = BENCH_PATHS[which];
+const SALE = "mutation($i: RecordSaleInput!) { recordSale(input: $i) { __typename ... on RecordSalePayload { sale { uuid } } } }";
+const target = writes ? { path: "/graphql", method: "POST" as const, body: undefined } : BENCH_PATHS[which];
 const t = {
   name: which,
   pid: server.child.pid!,
   url: `${base}${target.path}`,
   method: target.method,
   ...(target.body ? { body: target.body } : {}),
-  token: () => data.tokens[Math.floor(Math.random() * data.tokens.length)]!,
+  ...(writes
+    ? {
+        bodyOf: () =>
+          JSON.stringify({
+            query: SALE,
+            variables: { i: { accountId: creators[Math.floor(Math.random() * 200)], amount: 5, externalId: randomUUID() } },
+          }),
+      }
+    : {}),
+  token: () => (service ? service.token : data!.tokens[Math.floor(Math.random() * data!.tokens.length)]!),
 };
 await drive(t, 10, 2);
 // V8 stamps samples with the system's monotonic clock, as hrtime does here: only the measured
