@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import type { DatabaseOptions } from "./db/database.ts";
 import { DEFAULT_LIMITS, type LimitsConfig } from "./limits/limits-config.ts";
 import type { MetricsConfig } from "./metrics/app-metrics.ts";
 import { DEFAULT_TOKEN_CACHE, type TokenCacheOptions } from "./modules/accounts/token-cache.ts";
@@ -100,17 +101,7 @@ export type Config = {
   nodeEnv: "development" | "production" | "test";
   host: string;
   port: number;
-  database:
-    | { kind: "pglite"; dataDir: string }
-    | {
-        kind: "postgres";
-        url: string;
-        poolMax: number;
-        connectTimeoutMs: number;
-        statementTimeoutMs: number;
-        /** Longest wait for a row lock (a busy wallet) before the request answers 409. */
-        lockTimeoutMs?: number;
-      };
+  database: DatabaseOptions;
   /** Longest wait for a connection to start a transaction before the request answers 503. */
   transactionWaitMs: number;
   /** Longest a money movement waits in this process's per-wallet queue before answering 409. */

@@ -1,13 +1,15 @@
 import type pg from "pg";
-import type { Config } from "../config.ts";
 import { PrismaClient } from "../generated/prisma/client.ts";
 import type { Logger } from "../logger.ts";
 import { openPGlite } from "./pglite.ts";
-import { openPostgres } from "./postgres.ts";
+import { openPostgres, type PostgresOptions } from "./postgres.ts";
 import { type LedgerPublisher, ledgerPublisher } from "./ledger-publisher.ts";
 import type { Listening, NotificationHandlers } from "./notifications.ts";
 import type { SqlPool } from "./sql-session.ts";
 import { countingAdapter, StatementCounter } from "./statement-counter.ts";
+
+/** Where the data lives: the embedded database's directory, or a PostgreSQL server. */
+export type DatabaseOptions = { kind: "pglite"; dataDir: string } | ({ kind: "postgres" } & PostgresOptions);
 
 /** A statement with $1.. placeholders (Prisma.sql`...` is one). */
 export type SqlQuery = { text: string; values: unknown[] };
@@ -41,7 +43,7 @@ export type Database = {
 };
 
 export async function openDatabase(
-  options: Config["database"],
+  options: DatabaseOptions,
   logger: Logger,
   { transactionWaitMs = 2_000 }: { transactionWaitMs?: number } = {},
 ): Promise<Database> {

@@ -1,14 +1,11 @@
 import type { Database } from "../db/database.ts";
 import type { PrismaClient } from "../generated/prisma/client.ts";
-import type { TokenRole } from "../generated/prisma/enums.ts";
 import type { RateLimits } from "../limits/rate-limits.ts";
 import type { Logger } from "../logger.ts";
 import type { CashoutSettings } from "../modules/cashout/cashout-rules.ts";
 import type { WalletEventHub } from "../modules/events/wallet-event-hub.ts";
+import type { Viewer } from "../modules/accounts/viewer.ts";
 import type { Loaders } from "./loaders.ts";
-
-/** Who is calling: resolved once per request from `Authorization: Bearer` or `X-API-Key`. */
-export type Viewer = { accountId: number; tokenId: number; role: TokenRole };
 
 export type GraphQLContext = {
   db: Database;

@@ -1,4 +1,4 @@
-import type { Viewer } from "../graphql/context.ts";
+import type { Viewer } from "../modules/accounts/viewer.ts";
 import type { TokenCache } from "../modules/accounts/token-cache.ts";
 
 export type Authentication =

@@ -1,6 +1,6 @@
 import { GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
-import type { Viewer } from "../graphql/context.ts";
+import type { Viewer } from "../modules/accounts/viewer.ts";
 import { hashedKey, type LimitState, RateLimitedError, type RateLimits, type Tier } from "../limits/rate-limits.ts";
 import type { RestOperationContext } from "../rest/run-operation.ts";
 import { errorsForPath } from "../rest/surfaces.ts";

@@ -1,6 +1,6 @@
 import type { Plugin } from "graphql-yoga";
 import type { TokenCache } from "../modules/accounts/token-cache.ts";
-import type { Viewer } from "../graphql/context.ts";
+import type { Viewer } from "../modules/accounts/viewer.ts";
 import { unauthenticated } from "../graphql/http-errors.ts";
 import { RateLimitedError, type RateLimits } from "../limits/rate-limits.ts";
 import { authenticate } from "./credentials.ts";

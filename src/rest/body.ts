@@ -1,4 +1,4 @@
-import { RouteParamError } from "./route.ts";
+import { RouteParamError } from "./route-param-error.ts";
 
 /** The JSON object body of a legacy POST; anything else is a client error (422). */
 export async function jsonBody(request: Request): Promise<Record<string, unknown>> {

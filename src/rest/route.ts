@@ -1,15 +1,5 @@
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 
-/** A client error in a REST request's parameters, found before any GraphQL runs. */
-export class RouteParamError extends Error {
-  constructor(
-    message: string,
-    readonly details: Record<string, string[]> = {},
-  ) {
-    super(message);
-  }
-}
-
 import type { Surface } from "./surfaces.ts";
 
 type Schema = Record<string, unknown>;

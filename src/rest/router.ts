@@ -1,7 +1,8 @@
 import type { Plugin } from "graphql-yoga";
 import { unavailableReason } from "../db/unavailable.ts";
 import type { Logger } from "../logger.ts";
-import { matchPath, type Route, RouteParamError } from "./route.ts";
+import { matchPath, type Route } from "./route.ts";
+import { RouteParamError } from "./route-param-error.ts";
 import type { GraphQLRunner, OperationFailure } from "./run-operation.ts";
 import { REFUSAL_TEXT } from "../plugins/use-input-hygiene.ts";
 import { type RejectedInput, SURFACES, type SurfaceErrors, surfaceOfPath } from "./surfaces.ts";

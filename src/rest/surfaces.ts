@@ -1,6 +1,6 @@
 import type { Unavailable } from "../db/unavailable.ts";
 import { LEGACY_SERVER_ERROR, LEGACY_UNAUTHENTICATED, json, legacyError } from "./legacy-envelope.ts";
-import type { RouteParamError } from "./route.ts";
+import type { RouteParamError } from "./route-param-error.ts";
 import { STUDIO_AUTH_MESSAGES, studioError, studioServerError, VALIDATION_MESSAGE } from "./studio-envelope.ts";
 
 type Reason = keyof typeof STUDIO_AUTH_MESSAGES;

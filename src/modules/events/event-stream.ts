@@ -1,6 +1,6 @@
 import type { LedgerType } from "../../generated/prisma/enums.ts";
 import { eventsQueued, eventStreamsEnded } from "../../metrics/domain-metrics.ts";
-import type { Viewer } from "../../graphql/context.ts";
+import type { Viewer } from "../accounts/viewer.ts";
 import type { LedgerRow } from "../ledger/ledger-query.ts";
 import { encodePosition } from "./event-position.ts";
 import type { FeedEntry, WatchedWallet } from "./ledger-feed.ts";

@@ -1,7 +1,7 @@
 import { GraphQLError } from "graphql";
 import type { Database } from "../../db/database.ts";
 import { CHANNELS, type Listening } from "../../db/notifications.ts";
-import type { Viewer } from "../../graphql/context.ts";
+import type { Viewer } from "../accounts/viewer.ts";
 import { DEFAULT_SUBSCRIPTION_LIMITS, type SubscriptionLimits } from "../../limits/limits-config.ts";
 import type { Logger } from "../../logger.ts";
 import { eventStreamsOpen } from "../../metrics/domain-metrics.ts";

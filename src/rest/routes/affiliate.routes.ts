@@ -3,7 +3,8 @@ import { feeBpsFromPercentage, percentageFromBps } from "../../modules/affiliate
 import { ValidationError } from "../../modules/errors.ts";
 import { legacyError, legacyOk } from "../legacy-envelope.ts";
 import { legacyOkSchema, ref } from "../openapi-schemas.ts";
-import { type Route, RouteParamError, route } from "../route.ts";
+import { type Route, route } from "../route.ts";
+import { RouteParamError } from "../route-param-error.ts";
 
 /** ?fee_percentage= -> basis points (0..10 %, at most two decimals); absent -> the default fee. */
 function feeVariables(_req: Request, url: URL) {

@@ -7,7 +7,8 @@ import {
 import { jsonBody } from "../body.ts";
 import { legacyError, legacyOk } from "../legacy-envelope.ts";
 import { legacyOkSchema, ref } from "../openapi-schemas.ts";
-import { type Route, RouteParamError, route } from "../route.ts";
+import { type Route, route } from "../route.ts";
+import { RouteParamError } from "../route-param-error.ts";
 
 const balance = (b: WalletBalanceFieldsFragment) => ({
   available: b.available.amount,

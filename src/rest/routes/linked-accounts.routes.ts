@@ -8,7 +8,8 @@ import { accountGroupBody } from "../account-group-body.ts";
 import { jsonBody, stringField, validationMessage } from "../body.ts";
 import { legacyError, legacyOk } from "../legacy-envelope.ts";
 import { legacyOkSchema, ref } from "../openapi-schemas.ts";
-import { type Route, RouteParamError, route } from "../route.ts";
+import { type Route, route } from "../route.ts";
+import { RouteParamError } from "../route-param-error.ts";
 import { sessionBody } from "./session.routes.ts";
 
 type Failure = { __typename: string; message: string; fields?: { field: string; message: string }[] };

@@ -10,7 +10,8 @@ import { jsonBody, stringField, validationMessage } from "../body.ts";
 import { accountGroupBody } from "../account-group-body.ts";
 import { legacyError, legacyOk } from "../legacy-envelope.ts";
 import { legacyOkSchema, ref } from "../openapi-schemas.ts";
-import { type Route, RouteParamError, route } from "../route.ts";
+import { type Route, route } from "../route.ts";
+import { RouteParamError } from "../route-param-error.ts";
 
 /** What the legacy apps get after register and login: token, user, account_group. */
 export function sessionBody(s: SessionFieldsFragment) {

@@ -2,7 +2,8 @@ import { type StatementCsvQuery, StatementCsvDocument } from "../../generated/gr
 import { decimalParts } from "../../modules/decimal.ts";
 import { ValidationError } from "../../modules/errors.ts";
 import { monthRange } from "../../modules/statements/statement.service.ts";
-import { type Route, RouteParamError, route } from "../route.ts";
+import { type Route, route } from "../route.ts";
+import { RouteParamError } from "../route-param-error.ts";
 
 type AccountRows = StatementCsvQuery["viewer"]["statement"]["accounts"][number];
 

@@ -3,7 +3,8 @@ import { unixSeconds } from "../formatting.ts";
 import { json } from "../legacy-envelope.ts";
 import { intParam } from "../query-params.ts";
 import { ref } from "../openapi-schemas.ts";
-import { type Route, RouteParamError, route } from "../route.ts";
+import { type Route, route } from "../route.ts";
+import { RouteParamError } from "../route-param-error.ts";
 import { statsError } from "../surfaces.ts";
 
 const TYPES = ["payment", "payout", "deposit", "withdrawal", "dispute"] as const;

@@ -3,7 +3,8 @@ import { isoWithOffset, unitsFromMinor, unixSeconds } from "../formatting.ts";
 import { json } from "../legacy-envelope.ts";
 import { intParam } from "../query-params.ts";
 import { ref } from "../openapi-schemas.ts";
-import { type Route, RouteParamError, route } from "../route.ts";
+import { type Route, route } from "../route.ts";
+import { RouteParamError } from "../route-param-error.ts";
 import { studioError, VALIDATION_MESSAGE } from "../studio-envelope.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -4,7 +4,8 @@ import { legacyTimestamp, legacyType } from "../formatting.ts";
 import { legacyError, legacyOk } from "../legacy-envelope.ts";
 import { intParam } from "../query-params.ts";
 import { legacyOkSchema, ref } from "../openapi-schemas.ts";
-import { type Route, RouteParamError, route } from "../route.ts";
+import { type Route, route } from "../route.ts";
+import { RouteParamError } from "../route-param-error.ts";
 
 const DEFAULT_PER_PAGE = 15;
 const MAX_PER_PAGE = 100;
