@@ -17,6 +17,39 @@ import { type Capability, isSensitive } from "../modules/accounts/permissions.ts
 export const limitError = (code: string, message: string): GraphQLError =>
   new GraphQLError(message, { extensions: { code, http: { status: 400, spec: false } } });
 
+/** Every code a limit refuses a document with: each answers 400, whatever the Accept header. */
+const LIMIT_CODES = new Set([
+  "QUERY_TOO_DEEP",
+  "TOO_MANY_ALIASES",
+  "TOO_MANY_TOKENS",
+  "TOO_MANY_DIRECTIVES",
+  "QUERY_TOO_COSTLY",
+  "TOO_MANY_SENSITIVE_MUTATIONS",
+  "INTROSPECTION_TOO_DEEP",
+  "TOO_MANY_VALIDATION_ERRORS",
+]);
+
+/**
+ * graphql-js's own limits, refused with a validation error's code (and Yoga answers validation
+ * errors 200 to application/json clients): named by their fixed messages, given their own code.
+ */
+const GRAPHQL_JS_LIMITS: [RegExp, string][] = [
+  [/^Maximum introspection depth exceeded$/, "INTROSPECTION_TOO_DEEP"],
+  [/^Validation aborted\.$|^Too many validation errors, error limit reached\. Validation aborted\.$/, "TOO_MANY_VALIDATION_ERRORS"],
+];
+
+/** A limit's refusal as it leaves: its code, HTTP 400 (not the spec's 200 for application/json). */
+function asLimitRefusal(error: GraphQLError): GraphQLError {
+  const named = GRAPHQL_JS_LIMITS.find(([message]) => message.test(error.message))?.[1];
+  const code = named ?? (error.extensions?.code as string | undefined);
+  if (!code || !LIMIT_CODES.has(code)) return error;
+  // A copy: graphql-js throws one shared "Validation aborted." error object for every document.
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    extensions: { ...error.extensions, code, http: { status: 400, spec: false } },
+  });
+}
+
 /** Arguments that size a list: each multiplies the cost of everything selected below it. */
 const LIST_SIZE_ARGS = new Set(["first", "last", "perPage"]);
 
@@ -43,6 +76,13 @@ export function useGraphQLLimits(limits: LimitsConfig["graphql"]): Plugin[] {
     {
       onValidate({ addValidationRule }) {
         addValidationRule(oneSensitiveMutation);
+      },
+      // Refusals at parse (tokens) and by graphql-js's own limits would otherwise answer 200 to
+      // clients that accept application/json (Yoga's reading of the spec for validation errors).
+      onResultProcess({ result, setResult }) {
+        if (Array.isArray(result) || !("errors" in result) || !result.errors?.length) return;
+        const errors = result.errors.map((e) => (e instanceof GraphQLError ? asLimitRefusal(e) : e));
+        if (errors.some((e, i) => e !== result.errors![i])) setResult({ ...result, errors });
       },
       onExecute({ args, setResultAndStopExecution }) {
         const cost = operationCost(args.document, args.operationName ?? undefined, args.variableValues ?? {});
