@@ -35,7 +35,10 @@ const LIMIT_CODES = new Set([
  */
 const GRAPHQL_JS_LIMITS: [RegExp, string][] = [
   [/^Maximum introspection depth exceeded$/, "INTROSPECTION_TOO_DEEP"],
-  [/^Validation aborted\.$|^Too many validation errors, error limit reached\. Validation aborted\.$/, "TOO_MANY_VALIDATION_ERRORS"],
+  [
+    /^Validation aborted\.$|^Too many validation errors, error limit reached\. Validation aborted\.$/,
+    "TOO_MANY_VALIDATION_ERRORS",
+  ],
 ];
 
 /** A limit's refusal as it leaves: its code, HTTP 400 (not the spec's 200 for application/json). */
