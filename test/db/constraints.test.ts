@@ -17,6 +17,21 @@ describe("database constraints", () => {
     expect([wallet.available, wallet.hold, wallet.pending, wallet.referralRevenue]).toEqual([0n, 0n, 0n, 0n]);
   });
 
+  it("keeps invoice and line-item statuses to the closed set the schema's enums name", async () => {
+    const db = await testDatabase();
+    const org = await createCreator(db);
+    const invoice = await db.prisma.invoice.create({
+      data: { accountId: org.id, currencyId: 1, status: "paid", total: 10n },
+    });
+    await expect(db.prisma.invoice.update({ where: { id: invoice.id }, data: { status: "void" } })).rejects.toThrow(
+      /invoices_status_known|check constraint/i,
+    );
+    await expect(
+      db.prisma.invoiceLineItem.create({ data: { invoiceId: invoice.id, accountId: org.id, amount: 10n, status: "open" } }),
+    ).rejects.toThrow(/invoice_line_items_status_known|check constraint/i);
+    expect((await db.prisma.invoice.findUniqueOrThrow({ where: { id: invoice.id } })).status).toBe("paid");
+  });
+
   it("keeps ledger entries append-only: UPDATE and DELETE fail", async () => {
     const db = await testDatabase();
     const { walletId } = await createCreator(db);

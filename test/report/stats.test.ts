@@ -332,6 +332,29 @@ describe("GET /api/stats/transactions (organisation report)", () => {
     expect(await report("", gone.token)).toEqual(noToken);
   });
 
+  it("answers its closed sets as enums in GraphQL (the REST body keeps the Stats API's display strings)", async () => {
+    type Row = { legacyId: number; status: string; invoice: { status: string; lineItems: { status: string }[] } | null };
+    const res = await gql<{ transactionReport: { rows: Row[] } }>(
+      url,
+      `{ transactionReport(perPage: 100) { ... on TransactionReport { rows { legacyId status invoice { status lineItems { status } } } } } }`,
+      { token: master.token },
+    );
+    const rows = res.body.data!.transactionReport.rows;
+    const rest = (await report("?per_page=100")).body.data as {
+      id: number;
+      status: string;
+      invoice: { status: string } | null;
+    }[];
+    expect(rows.map((r) => r.status)).toEqual(rest.map((r) => r.status.toUpperCase()));
+    expect(new Set(rows.map((r) => r.status))).toEqual(new Set(["AVAILABLE", "PENDING", "PAID", "DISPUTED"]));
+    const invoiced = rows.filter((r) => r.invoice);
+    expect(invoiced.map((r) => [r.invoice!.status, r.invoice!.lineItems.map((l) => l.status)])).toEqual([
+      ["PAID", ["PAID", "PAID"]],
+      ["PAID", ["PAID", "PAID"]],
+    ]);
+    expect(rest.filter((r) => r.invoice).map((r) => r.invoice!.status)).toEqual(["paid", "paid"]);
+  });
+
   it("a report row's id is its Transaction's global id: node(id:) refetches the same entry", async () => {
     type Row = { id: string; legacyId: number; amount: { amount: number }; balance: { amount: number } };
     const res = await gql<{ transactionReport: { rows: Row[] } }>(

@@ -9,6 +9,22 @@ import { createPaidInvoice } from "./invoice.service.ts";
 
 type LoadedLineItem = Awaited<ReturnType<Loaders["lineItemsByInvoiceId"]["load"]>>[number];
 
+/**
+ * The statuses the gateway records: it records paid invoices only (createInvoice), whose shares
+ * are paid into the creators' balances. The database holds them in lower case ("paid"); a CHECK
+ * keeps them to this set.
+ */
+const InvoiceStatusEnum = builder.enumType("InvoiceStatus", {
+  description: "An invoice's status.",
+  values: {
+    PAID: { value: "paid", description: "Paid by the organisation; its shares were paid into the creators' balances." },
+  } as const,
+});
+const InvoiceLineItemStatusEnum = builder.enumType("InvoiceLineItemStatus", {
+  description: "A share's status.",
+  values: { PAID: { value: "paid", description: "Paid into the creator's available balance." } } as const,
+});
+
 const LineItem = builder.objectRef<LoadedLineItem>("InvoiceLineItem").implement({
   interfaces: [NodeInterface],
   description: "One creator's share of an invoice.",
@@ -22,7 +38,11 @@ const LineItem = builder.objectRef<LoadedLineItem>("InvoiceLineItem").implement(
     userId: t.exposeInt("accountId", { description: "The creator's legacy id." }),
     userName: t.string({ description: "The creator's display name.", resolve: (l) => l.account.displayName }),
     campaignName: t.exposeString("campaignName", { description: "The campaign the share is for.", nullable: true }),
-    status: t.exposeString("status", { description: "The provider's status of the share." }),
+    status: t.field({
+      type: InvoiceLineItemStatusEnum,
+      description: "The share's status.",
+      resolve: (l) => l.status as "paid",
+    }),
     refunded: t.exposeBoolean("refunded", { description: "Whether the share was refunded." }),
     creatorPayoutId: t.exposeInt("payoutId", { description: "The payout that paid it out, if any.", nullable: true }),
     description: t.exposeString("description", { description: "Shown with the line item.", nullable: true }),
@@ -34,7 +54,7 @@ export const InvoiceType = builder.prismaObject("Invoice", {
   description: "An invoice whose payment lands in the ledger as entries referencing it.",
   fields: (t) => ({
     ...((f) => ({ id: t.id(f.id), legacyId: t.int(f.legacyId) }))(nodeIdFields("Invoice")),
-    status: t.exposeString("status", { description: "The provider's status, e.g. paid." }),
+    status: t.field({ type: InvoiceStatusEnum, description: "The invoice's status.", resolve: (i) => i.status as "paid" }),
     description: t.exposeString("description", { description: "What it is for.", nullable: true }),
     hostedInvoiceUrl: t.exposeString("hostedInvoiceUrl", { description: "Where it can be viewed.", nullable: true }),
     total: t.field({ type: MoneyType, description: "The sum of the line items.", resolve: (i) => money(i.total, i.currencyId) }),

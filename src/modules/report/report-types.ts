@@ -21,7 +21,9 @@ export function reportTypeOf(type: LedgerType): ReportType {
 }
 
 /** Paid, Available, Pending, Failed, Refunded, Disputed: what became of the transaction. */
-export function reportStatus(row: { type: LedgerType; payoutStatus: string | null; holdClosedBy: string | null }): string {
+export type ReportStatus = "Paid" | "Available" | "Pending" | "Failed" | "Refunded" | "Disputed";
+
+export function reportStatus(row: { type: LedgerType; payoutStatus: string | null; holdClosedBy: string | null }): ReportStatus {
   switch (row.type) {
     case "SALE":
       if (row.holdClosedBy === "HOLD_RELEASE") return "Available";

@@ -19,6 +19,19 @@ const ReportTypeEnum = builder.enumType("ReportTransactionType", {
   } as const,
 });
 
+const ReportStatusEnum = builder.enumType("ReportTransactionStatus", {
+  description:
+    "Where a report's transaction stands (the Stats API shows these as Paid, Available, Pending, Failed, Refunded, Disputed).",
+  values: {
+    PAID: { value: "Paid", description: "Paid out (a settled cashout, a withdrawal)." },
+    AVAILABLE: { value: "Available", description: "In the available balance." },
+    PENDING: { value: "Pending", description: "On hold, or a cashout not settled yet." },
+    FAILED: { value: "Failed", description: "A payout that failed (its money returned to available)." },
+    REFUNDED: { value: "Refunded", description: "A sale refunded, or the refund itself." },
+    DISPUTED: { value: "Disputed", description: "A chargeback." },
+  } as const,
+});
+
 const formatted = (row: ReportRow, minor: bigint) =>
   formatMoney(minor, { symbol: row.currencySymbol, minorUnits: row.minorUnits });
 const signed = (amount: bigint, fee: bigint) => amount + (amount < 0n ? -fee : fee);
@@ -51,7 +64,7 @@ const ReportTransaction = builder.objectRef<ReportRow>("ReportTransaction").impl
       description: "Amount including fees (the fee on top of the amount, same sign).",
       resolve: (r) => formatted(r, signed(r.amount, r.fee)),
     }),
-    status: t.string({ description: "Paid, Available, Pending, Failed, Refunded or Disputed.", resolve: (r) => reportStatus(r) }),
+    status: t.field({ type: ReportStatusEnum, description: "Where the transaction stands.", resolve: (r) => reportStatus(r) }),
     balance: t.field({
       type: MoneyType,
       description: "Available balance after the transaction.",
