@@ -55,8 +55,7 @@ export function openApiDocument(routes: Route[], version: string): Record<string
       name: m[1],
       in: "path",
       required: true,
-      description: "An account id.",
-      schema: { type: "integer", minimum: 1 },
+      ...(r.doc.params?.[m[1]!] ?? { description: "An account id.", schema: { type: "integer", minimum: 1 } }),
     }));
     const query = Object.entries(r.doc.query ?? {}).map(([name, p]) => ({ name, in: "query", ...p }));
     const headers = Object.entries(r.doc.headers ?? {}).map(([name, p]) => ({ name, in: "header", ...p }));

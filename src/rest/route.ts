@@ -8,6 +8,8 @@ type Schema = Record<string, unknown>;
 export type RouteDoc = {
   summary: string;
   description?: string;
+  /** The path's `:name` parameters (default: an account id). */
+  params?: Record<string, { description: string; schema: Schema }>;
   /** Query-string parameters. */
   query?: Record<string, { description: string; schema: Schema }>;
   /** Request headers besides the credentials. */
@@ -40,7 +42,10 @@ export type Route<T = unknown, V extends Record<string, unknown> = Record<string
 
 export const route = <T, V extends Record<string, unknown>>(r: Route<T, V>): Route => r as unknown as Route;
 
-/** "/api/user/linked-accounts/:childId" -> its params for a concrete path, or null. */
+/**
+ * "/api/user/linked-accounts/:childId" -> its params for a concrete path, or null. A parameter
+ * may end its segment with literal text: ":month.csv" matches "2026-03.csv" as month "2026-03".
+ */
 export function matchPath(pattern: string, path: string): Record<string, string> | null {
   const want = pattern.split("/");
   const got = path.split("/");
@@ -49,8 +54,14 @@ export function matchPath(pattern: string, path: string): Record<string, string>
   for (let i = 0; i < want.length; i++) {
     const w = want[i]!;
     const g = decodeURIComponent(got[i]!);
-    if (w.startsWith(":")) params[w.slice(1)] = g;
-    else if (w !== g) return null;
+    const param = /^:(\w+)(.*)$/.exec(w);
+    if (!param) {
+      if (w !== g) return null;
+      continue;
+    }
+    const [, name, suffix] = param as unknown as [string, string, string];
+    if (!g.endsWith(suffix) || g.length === suffix.length) return null;
+    params[name] = g.slice(0, g.length - suffix.length);
   }
   return params;
 }

@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
@@ -54,6 +55,41 @@ describe("GET /api/openapi.json: the REST layer as OpenAPI 3.1, generated from t
     expect(doc.paths["/api/login"]!.post!.security).toEqual([]);
     for (const status of ["401", "404", "422", "429", "500", "503"])
       expect(doc.paths["/api/wallet"]!.get!.responses[status]).toBeDefined();
+  });
+
+  it("names the statement path as clients call it: /api/statements/{month}.csv, the month a pattern", async () => {
+    const statement = doc.paths["/api/statements/{month}.csv"]?.get as unknown as {
+      parameters: { name: string; in: string; schema: { pattern: string } }[];
+    };
+    const month = statement.parameters.find((p) => p.in === "path")!;
+    expect(month.name).toBe("month");
+    const pattern = new RegExp(month.schema.pattern);
+    expect(["2026-03", "1999-12"].map((m) => pattern.test(m))).toEqual([true, true]);
+    expect(["2026-13", "2026-3", "march", "2026-03.csv"].map((m) => pattern.test(m))).toEqual([false, false, false, false]);
+    // What the document says is what the server serves.
+    const me = await createCreator(db);
+    const res = await fetch(`${url}/api/statements/2026-03.csv`, { headers: { authorization: `Bearer ${me.token}` } });
+    expect([res.status, res.headers.get("content-type")]).toEqual([200, "text/csv; charset=utf-8"]);
+  });
+
+  it("documents every /api path the README names", async () => {
+    const readme = fs.readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    // The documentation itself (the OpenAPI document and its Swagger UI) is not a route of the document.
+    const mentioned = [...new Set([...readme.matchAll(/\/api\/[A-Za-z0-9/{}:._-]*[A-Za-z0-9}]/g)].map((m) => m[0]))].filter(
+      (p) => p !== "/api/openapi.json" && p !== "/api/docs",
+    );
+    expect(mentioned.length).toBeGreaterThan(15);
+    // A README path writes a parameter as {name} or :name (then the shapes must agree: a
+    // document saying /api/statements/{file} for the README's /api/statements/{YYYY-MM}.csv does
+    // not), or as an example value (then it must match the template).
+    const shape = (path: string) => path.replace(/\{[^}/]+\}|:\w+/g, "{}");
+    const documented = Object.keys(doc.paths);
+    const matches = (readmePath: string, template: string) =>
+      /[{:]/.test(readmePath)
+        ? shape(readmePath) === shape(template)
+        : new RegExp(`^${template.replace(/\./g, "\\.").replace(/\{\w+\}/g, "[^/]+")}$`).test(readmePath);
+    expect(mentioned.filter((p) => !documented.some((t) => matches(p, t)))).toEqual([]);
+    expect(matches("/api/statements/{YYYY-MM}.csv", "/api/statements/{file}")).toBe(false);
   });
 
   it("describes what the paths really answer, success and errors, on every surface", async () => {

@@ -183,12 +183,16 @@ describe("monthly statements: opening, credits and debits by category, closing, 
     expect(lines.length - 2).toBe(march.accounts.reduce((n, a) => n + 2 + a.credits.length + a.debits.length, 0));
   });
 
-  it("refuses a month that is not one, in the legacy envelope", async () => {
-    for (const file of ["2025-13.csv", "march.csv", "2025-03.pdf"]) {
+  it("refuses a month that is not one, in the legacy envelope; only CSV statements exist", async () => {
+    for (const file of ["2025-13.csv", "march.csv", "2025-3.csv"]) {
       const res = await fetch(`${url}/api/statements/${file}`, { headers: { authorization: `Bearer ${master.token}` } });
-      expect(res.status).toBe(422);
-      expect((await res.json()) as unknown).toMatchObject({ success: false, data: null });
+      expect([res.status, await res.json()]).toEqual([
+        422,
+        { success: false, errors_message: "The statement must be asked for as /api/statements/YYYY-MM.csv.", data: null },
+      ]);
     }
+    const pdf = await fetch(`${url}/api/statements/2025-03.pdf`, { headers: { authorization: `Bearer ${master.token}` } });
+    expect([pdf.status, await pdf.json()]).toEqual([404, { success: false, errors_message: "Not found.", data: null }]);
     const graph = await gql(url, `{ viewer { statement(month: "2025-00") { month } } }`, { token: master.token });
     expect(graph.body.errors?.[0]?.message).toBe("month: must be a month as YYYY-MM");
   });

@@ -54,16 +54,22 @@ function csvStream(accounts: AccountRows[]): ReadableStream<Uint8Array> {
   });
 }
 
+/** A month as the path names it: YYYY-MM (monthRange then checks it is a real month). */
+const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
+
 export const statementRoutes: Route[] = [
   route({
     method: "GET",
-    path: "/api/statements/:file",
+    path: "/api/statements/:month.csv",
     surface: "legacy",
     doc: {
       summary: "A monthly statement as CSV: opening balance, credits and debits by category, closing balance, per account",
       description:
-        "`{file}` is `YYYY-MM.csv` (a UTC month). Columns: account_id, account_name, currency, row (opening, credit, debit, " +
-        "closing), category, amount (decimal), amount_minor. Amounts never mix currencies: each row carries its account's.",
+        "Columns: account_id, account_name, currency, row (opening, credit, debit, closing), category, amount (decimal), " +
+        "amount_minor. Amounts never mix currencies: each row carries its account's.",
+      params: {
+        month: { description: "The UTC month, as YYYY-MM.", schema: { type: "string", pattern: MONTH_PATTERN.source } },
+      },
       query: {
         scope: {
           description: "`group`: a master and every linked child; default: the caller's account.",
@@ -75,8 +81,9 @@ export const statementRoutes: Route[] = [
     },
     operation: StatementCsvDocument,
     variables: (_req, url, params) => {
-      const month = /^(\d{4}-\d{2})\.csv$/.exec(params.file ?? "")?.[1];
-      if (!month) throw new RouteParamError("The statement must be asked for as /api/statements/YYYY-MM.csv.");
+      const month = params.month ?? "";
+      if (!MONTH_PATTERN.test(month))
+        throw new RouteParamError("The statement must be asked for as /api/statements/YYYY-MM.csv.");
       try {
         monthRange(month);
       } catch (err) {
