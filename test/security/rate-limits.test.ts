@@ -165,6 +165,25 @@ describe("rate limits: read and write tiers, logins, registrations, bad tokens",
     expect(statuses).toEqual([200, 200, 200, 429]);
   });
 
+  it("spends the registration budget on probes for taken emails too: an address learns at most 3 an hour", async () => {
+    const address = randomAddress();
+    const taken = await createCreator(db);
+    const probe = (email: string) =>
+      call("/api/register", { address, body: { email, password: "a-good-password", display_name: "Probe", currency: "EUR" } });
+    const answers = [];
+    for (const email of [taken.email, uniqueEmail("free"), taken.email, taken.email]) answers.push(await probe(email));
+    expect(answers.map((a) => a.status)).toEqual([422, 200, 422, 429]);
+    expect(answers[0]!.body).toEqual({
+      success: false,
+      errors_message: `An account with email ${taken.email} already exists`,
+      data: null,
+    });
+    // Login answers a wrong password and an unknown email alike: it tells nothing.
+    const login = (email: string) => call("/api/login", { body: { email, password: "not-the-password" } });
+    const [known, unknown] = [await login(taken.email), await login(uniqueEmail("nobody"))];
+    expect([known.status, known.body]).toEqual([unknown.status, unknown.body]);
+  });
+
   it("stops looking tokens up for an address that sent 3 bad ones", async () => {
     const address = randomAddress();
     const me = await createCreator(db);
