@@ -3,7 +3,5 @@ import type { CredentialThrottle } from "../modules/accounts/login.service.ts";
 
 /** The request's login limits (its client address, the shared store) as the login service sees them. */
 export const credentialThrottle = (ctx: Pick<GraphQLContext, "rateLimits" | "clientAddress">): CredentialThrottle => ({
-  before: (email) => ctx.rateLimits.beforeLogin(email, ctx.clientAddress),
-  failed: (email) => ctx.rateLimits.loginFailed(email, ctx.clientAddress),
-  succeeded: (email) => ctx.rateLimits.loginSucceeded(email),
+  attempt: (email) => ctx.rateLimits.loginAttempt(email, ctx.clientAddress),
 });

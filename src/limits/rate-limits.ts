@@ -4,6 +4,7 @@ import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterPostgres, RateL
 import type { Logger } from "../logger.ts";
 import type { LimitsConfig, Window } from "./limits-config.ts";
 import { rateLimitRejections } from "../metrics/domain-metrics.ts";
+import type { LoginAttempt } from "../modules/accounts/login.service.ts";
 import { type Count, WindowCounters } from "./window-counters.ts";
 
 export type Tier = "read" | "write" | "service";
@@ -101,40 +102,46 @@ export function createRateLimits(config: LimitsConfig["rate"], store: { pgPool: 
       return { tier, limit: tight.limit, remaining: tight.limit - tight.count, resetSeconds: seconds(tight.resetMs) };
     },
 
-    /** Before checking a password: refuses a locked email or an address with too many failures. */
-    async beforeLogin(email: string, address: string | null): Promise<void> {
-      if (!config.enabled) return;
-      const [byEmail, byAddress] = await Promise.all([
-        loginFailures.get(hashedKey(email.trim().toLowerCase())),
-        loginFailuresByAddress.get(addressKey(address)),
-      ]);
-      if (byEmail && byEmail.consumedPoints > loginFailures.points) {
-        rateLimitRejections.inc({ limit: "login_email" });
-        throw new RateLimitedError("Too many failed logins for this account: try again later.", seconds(byEmail.msBeforeNext));
-      }
-      if (byAddress && byAddress.consumedPoints >= loginFailuresByAddress.points) {
-        rateLimitRejections.inc({ limit: "login_address" });
-        throw new RateLimitedError("Too many failed logins from this address: try again later.", seconds(byAddress.msBeforeNext));
-      }
-    },
-
-    /** After a wrong password: counts it; the Nth failure locks the email, each lockout twice as long. */
-    async loginFailed(email: string, address: string | null): Promise<void> {
-      if (!config.enabled) return;
+    /**
+     * Before checking a password: reserves the attempt as a failure of the email and of the address,
+     * in one atomic step each (on PostgreSQL, for every gateway), and refuses it past either limit,
+     * so that no more than the limit are ever checked, however many arrive at once. The caller then
+     * says how the check ended: a success gives the reservation back (and clears the email's
+     * failures), a failure keeps it, and the failure that reaches the limit locks the email, each
+     * lockout twice as long.
+     */
+    async loginAttempt(email: string, address: string | null): Promise<LoginAttempt> {
+      if (!config.enabled) return UNCOUNTED;
       const key = hashedKey(email.trim().toLowerCase());
-      const [failures] = await Promise.all([
+      const from = addressKey(address);
+      const [byEmail, byAddress] = await Promise.all([
         settle(loginFailures.consume(key)),
-        settle(loginFailuresByAddress.consume(addressKey(address))),
+        settle(loginFailuresByAddress.consume(from)),
       ]);
-      if (failures.res.consumedPoints >= loginFailures.points) {
-        const lockouts = (await settle(loginLockouts.consume(key))).res.consumedPoints;
-        await loginFailures.block(key, config.loginLockoutSeconds * 2 ** Math.min(lockouts - 1, 10));
+      const giveBack = () =>
+        Promise.all([
+          byEmail.over ? null : loginFailures.reward(key, 1),
+          byAddress.over ? null : loginFailuresByAddress.reward(from, 1),
+        ]).then(() => undefined);
+      if (byEmail.over || byAddress.over) {
+        await giveBack(); // this attempt checks nothing
+        const [limit, r, message] = byEmail.over
+          ? (["login_email", byEmail, "Too many failed logins for this account: try again later."] as const)
+          : (["login_address", byAddress, "Too many failed logins from this address: try again later."] as const);
+        rateLimitRejections.inc({ limit });
+        throw new RateLimitedError(message, seconds(r.res.msBeforeNext));
       }
-    },
-
-    async loginSucceeded(email: string): Promise<void> {
-      if (!config.enabled) return;
-      await loginFailures.delete(hashedKey(email.trim().toLowerCase()));
+      return {
+        failed: async () => {
+          if (byEmail.res.consumedPoints !== loginFailures.points) return;
+          const lockouts = (await settle(loginLockouts.consume(key))).res.consumedPoints;
+          await loginFailures.block(key, config.loginLockoutSeconds * 2 ** Math.min(lockouts - 1, 10));
+        },
+        succeeded: async () => {
+          await Promise.all([loginFailures.delete(key), loginFailuresByAddress.reward(from, 1)]);
+        },
+        abandoned: giveBack,
+      };
     },
 
     async registration(address: string | null): Promise<void> {
@@ -167,6 +174,8 @@ export function createRateLimits(config: LimitsConfig["rate"], store: { pgPool: 
 }
 
 export type RateLimits = ReturnType<typeof createRateLimits>;
+
+const UNCOUNTED: LoginAttempt = { failed: async () => {}, succeeded: async () => {}, abandoned: async () => {} };
 
 /** rate-limiter-flexible rejects with a RateLimiterRes when over the limit: make that a value. */
 async function settle(p: Promise<RateLimiterRes>): Promise<{ res: RateLimiterRes; over: boolean }> {

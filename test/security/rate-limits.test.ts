@@ -153,6 +153,31 @@ describe("rate limits: read and write tiers, logins, registrations, bad tokens",
     expect((await attempt("right-password")).status).toBe(200);
   });
 
+  it("checks no more than 5 passwords of 19 wrong ones sent at once: the attempt is counted before the check", async () => {
+    const email = uniqueEmail("race");
+    expect(
+      (await call("/api/register", { body: { email, password: "right-password", display_name: "Raced", currency: "USD" } }))
+        .status,
+    ).toBe(200);
+    const answers = await Promise.all(
+      Array.from({ length: 19 }, (_, i) => call("/api/login", { body: { email, password: `wrong-${i}` } })),
+    );
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses).toEqual([...Array(5).fill(401), ...Array(14).fill(429)]);
+    // The fifth failure locked the email: the right password waits too.
+    expect((await call("/api/login", { body: { email, password: "right-password" } })).status).toBe(429);
+  });
+
+  it("gives the attempt back when the password was right: failures before it no longer count", async () => {
+    const email = uniqueEmail("comeback");
+    await call("/api/register", { body: { email, password: "right-password", display_name: "Back", currency: "USD" } });
+    const attempt = (password: string) => call("/api/login", { body: { email, password } }).then((r) => r.status);
+    const statuses = [];
+    for (const password of ["w1", "w2", "w3", "w4", "right-password", "w5", "w6", "w7", "w8", "right-password"])
+      statuses.push(await attempt(password));
+    expect(statuses).toEqual([401, 401, 401, 401, 200, 401, 401, 401, 401, 200]);
+  });
+
   it("limits registrations per address", async () => {
     const address = randomAddress();
     const register = () =>

@@ -67,4 +67,25 @@ describe("two gateway processes on one PostgreSQL database count limits together
       await login(b, "right-password"),
     ]).toEqual([401, 401, 401, 429]);
   });
+
+  it("checks no more than 3 of 19 wrong passwords sent at once through both gateways", async () => {
+    const [a, b] = gateways() as [Gateway, Gateway];
+    const email = uniqueEmail("race-shared");
+    const registered = await fetch(`${a.url}/api/register`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-forwarded-for": randomAddress() },
+      body: JSON.stringify({ email, password: "right-password", display_name: "Raced", currency: "USD" }),
+    });
+    expect(registered.status).toBe(200);
+    const statuses = await Promise.all(
+      Array.from({ length: 19 }, (_, i) =>
+        fetch(`${(i % 2 ? a : b).url}/api/login`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-forwarded-for": randomAddress() },
+          body: JSON.stringify({ email, password: `wrong-${i}` }),
+        }).then((r) => r.status),
+      ),
+    );
+    expect(statuses.sort()).toEqual([...Array(3).fill(401), ...Array(16).fill(429)]);
+  });
 });

@@ -14,14 +14,23 @@ export type LoggedIn = { accountId: number; token: IssuedToken };
 
 export const MAX_BATCH_LOGINS = 10;
 
-/** Brute-force protection around every password check (src/limits: per email and per address). */
-export type CredentialThrottle = {
-  before(email: string): Promise<void>;
-  failed(email: string): Promise<void>;
-  succeeded(email: string): Promise<void>;
+/**
+ * Brute-force protection around every password check (src/limits: per email and per address): an
+ * attempt is reserved before the check (or refused, 429) and told how the check ended.
+ */
+export type CredentialThrottle = { attempt(email: string): Promise<LoginAttempt> };
+
+/** A password check that holds a reserved attempt: how it ended decides whether it counts. */
+export type LoginAttempt = {
+  failed(): Promise<void>;
+  succeeded(): Promise<void>;
+  /** Neither (the check could not run): the reservation is given back. */
+  abandoned(): Promise<void>;
 };
 
-const UNTHROTTLED: CredentialThrottle = { before: async () => {}, failed: async () => {}, succeeded: async () => {} };
+const UNTHROTTLED: CredentialThrottle = {
+  attempt: async () => ({ failed: async () => {}, succeeded: async () => {}, abandoned: async () => {} }),
+};
 
 /**
  * Email + password -> a new token. An unknown email and a wrong password fail the same way,
@@ -40,17 +49,24 @@ export async function verifyCredentials(
   password: string,
   throttle = UNTHROTTLED,
 ): Promise<number> {
-  await throttle.before(email);
-  const account = await prisma.account.findUnique({
-    where: { email: email.trim().toLowerCase() },
-    select: { id: true, passwordHash: true, role: true },
-  });
-  const ok = await verifyPassword(password, account?.passwordHash ?? DUMMY_PASSWORD_HASH);
+  const attempt = await throttle.attempt(email);
+  let account: { id: number; passwordHash: string | null; role: string } | null;
+  let ok: boolean;
+  try {
+    account = await prisma.account.findUnique({
+      where: { email: email.trim().toLowerCase() },
+      select: { id: true, passwordHash: true, role: true },
+    });
+    ok = await verifyPassword(password, account?.passwordHash ?? DUMMY_PASSWORD_HASH);
+  } catch (err) {
+    await attempt.abandoned(); // nothing was checked: the attempt does not count
+    throw err;
+  }
   if (!account || !account.passwordHash || !ok || account.role !== "CREATOR") {
-    await throttle.failed(email);
+    await attempt.failed();
     throw new InvalidCredentialsError();
   }
-  await throttle.succeeded(email);
+  await attempt.succeeded();
   return account.id;
 }
 
