@@ -17,7 +17,9 @@ const config: CodegenConfig = {
         strictScalars: true,
         scalars: { DateTime: "string", SafeInt: "number" },
       },
-      presetConfig: { fragmentMasking: false },
+      // persisted-documents.json: each operation's text by its SHA-256, registered as trusted
+      // documents at build time (src/graphql/trusted-documents.ts).
+      presetConfig: { fragmentMasking: false, persistedDocuments: { hashAlgorithm: "sha256" } },
     },
     "src/generated/graphql.ts": {
       plugins: ["typescript-operations", "typed-document-node"],

@@ -24,6 +24,7 @@ import { useInputHygiene } from "./plugins/use-input-hygiene.ts";
 import { useMetricsEndpoint } from "./plugins/use-metrics-endpoint.ts";
 import { useRateLimit } from "./plugins/use-rate-limit.ts";
 import { useRequestLog } from "./plugins/use-request-log.ts";
+import { useTrustedDocuments } from "./plugins/use-trusted-documents.ts";
 import { useViewer } from "./plugins/use-viewer.ts";
 import { useRestRoutes } from "./rest/router.ts";
 import { inProcessRunner } from "./rest/run-operation.ts";
@@ -134,6 +135,7 @@ export function createApp({ db, logger, config = {}, metrics = createAppMetrics(
           }
         },
       }),
+      ...useTrustedDocuments(limits.graphql.trustedDocuments),
       useRateLimit({ limits: rateLimits, clientAddress: clientAddress.addressOf }),
       useInputHygiene({ maxStringLength: limits.maxStringLength }),
       ...useGraphQLLimits(limits.graphql),

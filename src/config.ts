@@ -44,6 +44,7 @@ const ConfigSchema = z.object({
   GRAPHQL_MAX_TOKENS: count(L.graphql.maxTokens),
   GRAPHQL_MAX_DIRECTIVES: count(L.graphql.maxDirectives, 1000),
   GRAPHQL_INTROSPECTION: z.enum(["on", "authenticated", "off"]).default(L.graphql.introspection),
+  GRAPHQL_TRUSTED_DOCUMENTS: z.enum(["off", "on", "only"]).default(L.graphql.trustedDocuments),
   RATE_LIMITS: z.enum(["on", "off"]).default("on"),
   RATE_LIMIT_READ_PER_MINUTE: count(L.rate.read.perMinute),
   RATE_LIMIT_READ_PER_HOUR: count(L.rate.read.perHour),
@@ -174,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         maxTokens: e.GRAPHQL_MAX_TOKENS,
         maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
         introspection: e.GRAPHQL_INTROSPECTION,
+        trustedDocuments: e.GRAPHQL_TRUSTED_DOCUMENTS,
       },
       rate: {
         enabled: e.RATE_LIMITS === "on",

@@ -18,6 +18,8 @@ export type LimitsConfig = {
     maxDirectives: number;
     /** Who may introspect the schema (and see "Did you mean" suggestions). */
     introspection: "on" | "authenticated" | "off";
+    /** Registered documents by `documentId`: off, on (beside any document), only (nothing else runs). */
+    trustedDocuments: "off" | "on" | "only";
   };
   rate: {
     enabled: boolean;
@@ -81,7 +83,15 @@ export const DEFAULT_SUBSCRIPTION_LIMITS: SubscriptionLimits = {
 export const DEFAULT_LIMITS: LimitsConfig = {
   bodyLimitBytes: 1024 * 1024,
   maxStringLength: 2000,
-  graphql: { maxDepth: 12, maxAliases: 15, maxCost: 20_000, maxTokens: 2_000, maxDirectives: 10, introspection: "authenticated" },
+  graphql: {
+    maxDepth: 12,
+    maxAliases: 15,
+    maxCost: 20_000,
+    maxTokens: 2_000,
+    maxDirectives: 10,
+    introspection: "authenticated",
+    trustedDocuments: "on",
+  },
   rate: {
     enabled: true,
     read: { perMinute: 60, perHour: 1000 },
