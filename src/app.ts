@@ -1,6 +1,6 @@
 import { useGraphQlJit } from "@envelop/graphql-jit";
 import { getOperationAST } from "graphql";
-import { createYoga, useReadinessCheck, type YogaServerInstance } from "graphql-yoga";
+import { createYoga, type Plugin, useReadinessCheck, type YogaServerInstance } from "graphql-yoga";
 import type { Config } from "./config.ts";
 import type { Database } from "./db/database.ts";
 import type { GraphQLContext } from "./graphql/context.ts";
@@ -14,6 +14,7 @@ import { createRateLimits } from "./limits/rate-limits.ts";
 import type { Logger } from "./logger.ts";
 import { type AppMetrics, createAppMetrics, DEFAULT_METRICS } from "./metrics/app-metrics.ts";
 import { DEFAULT_TOKEN_CACHE, tokenCacheOf } from "./modules/accounts/token-cache.ts";
+import type { Viewer } from "./modules/accounts/viewer.ts";
 import { DEFAULT_CASHOUT_SETTINGS } from "./modules/cashout/cashout-rules.ts";
 import { WalletEventHub } from "./modules/events/wallet-event-hub.ts";
 import { useApiDocs } from "./plugins/use-api-docs.ts";
@@ -40,14 +41,35 @@ export type AppDeps = {
   metrics?: AppMetrics;
   /** Live events; made here unless the caller closes them on shutdown. */
   events?: WalletEventHub;
+  /**
+   * Benchmarks only (bench/layers.ts): layers left out, to measure what each costs. Without the
+   * viewer layer every request runs as `viewer` (no token is read).
+   */
+  layersOff?: { layers: readonly Layer[]; viewer?: Viewer };
 };
+
+/** The gateway's per-request layers a benchmark can leave out one at a time. */
+export const LAYERS = [
+  "edgeHygiene",
+  "clientAddress",
+  "requestLog",
+  "metrics",
+  "rateLimit",
+  "inputHygiene",
+  "graphqlLimits",
+  "viewer",
+  "graphqlJit",
+] as const;
+export type Layer = (typeof LAYERS)[number];
 
 /**
  * The whole HTTP surface as one fetch handler (also a Node request listener):
  * /graphql (GraphiQL in a browser), /healthz, /readyz, /metrics, and the legacy REST paths under /api. Tests call `app.fetch` directly
  * or mount it on a real socket.
  */
-export function createApp({ db, logger, config = {}, metrics = createAppMetrics(db, restRoutes), events }: AppDeps) {
+export function createApp({ db, logger, config = {}, metrics = createAppMetrics(db, restRoutes), events, layersOff }: AppDeps) {
+  const off = new Set(layersOff?.layers ?? []);
+  const layer = <P>(name: Layer, ...plugins: P[]): P[] => (off.has(name) ? [] : plugins);
   const holdPeriodDays = config.holdPeriodDays ?? 7;
   const appLinkBase = config.appLinkBase ?? "https://fangate.info";
   const limits = config.limits ?? DEFAULT_LIMITS;
@@ -108,20 +130,20 @@ export function createApp({ db, logger, config = {}, metrics = createAppMetrics(
     plugins: [
       // First: it may replace the Request (a chunked body read up to the limit), and every later
       // hook, the client-address record included, must see the replacement.
-      useEdgeHygiene({ bodyLimitBytes: limits.bodyLimitBytes }),
-      clientAddress.plugin,
-      useRequestLog({ logger, metrics }),
-      useMetricsEndpoint({ metrics, config: config.metrics ?? DEFAULT_METRICS }),
+      ...layer("edgeHygiene", useEdgeHygiene({ bodyLimitBytes: limits.bodyLimitBytes })),
+      ...layer("clientAddress", clientAddress.plugin),
+      ...layer("requestLog", useRequestLog({ logger, ...(off.has("metrics") ? {} : { metrics }) })),
+      ...layer("metrics", useMetricsEndpoint({ metrics, config: config.metrics ?? DEFAULT_METRICS }), metrics.graphqlPlugin()),
       useApiDocs({ routes: restRoutes }),
-      metrics.graphqlPlugin(),
       // Queries and mutations run compiled (graphql-jit, once per document); subscriptions as before.
       ...((config.graphqlJit ?? true)
-        ? [
+        ? layer(
+            "graphqlJit",
             useGraphQlJit(
               {},
               { enableIf: (args) => getOperationAST(args.document, args.operationName)?.operation !== "subscription" },
             ),
-          ]
+          )
         : []),
       useReadinessCheck({
         endpoint: "/readyz",
@@ -136,14 +158,16 @@ export function createApp({ db, logger, config = {}, metrics = createAppMetrics(
         },
       }),
       ...useTrustedDocuments(limits.graphql.trustedDocuments),
-      useRateLimit({ limits: rateLimits, clientAddress: clientAddress.addressOf }),
-      useInputHygiene({ maxStringLength: limits.maxStringLength }),
-      ...useGraphQLLimits(limits.graphql),
-      useViewer({
-        tokens: tokenCacheOf(db, logger, config.tokenCache ?? DEFAULT_TOKEN_CACHE),
-        rateLimits,
-        clientAddress: clientAddress.addressOf,
-      }),
+      ...layer("rateLimit", useRateLimit({ limits: rateLimits, clientAddress: clientAddress.addressOf })),
+      ...layer("inputHygiene", useInputHygiene({ maxStringLength: limits.maxStringLength })),
+      ...(off.has("graphqlLimits") ? [] : useGraphQLLimits(limits.graphql)),
+      off.has("viewer")
+        ? fixedViewer(layersOff?.viewer ?? null)
+        : useViewer({
+            tokens: tokenCacheOf(db, logger, config.tokenCache ?? DEFAULT_TOKEN_CACHE),
+            rateLimits,
+            clientAddress: clientAddress.addressOf,
+          }),
       useRestRoutes({
         routes: restRoutes,
         run: inProcessRunner(() => yoga, { maxStringLength: limits.maxStringLength }),
@@ -155,3 +179,10 @@ export function createApp({ db, logger, config = {}, metrics = createAppMetrics(
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/** The viewer layer left out (benchmarks): every request runs as this viewer, no token read. */
+const fixedViewer = (viewer: Viewer | null): Plugin<{ viewer: Viewer | null; clientAddress: string | null }> => ({
+  onContextBuilding({ extendContext }) {
+    extendContext({ viewer, clientAddress: null });
+  },
+});
