@@ -41,10 +41,18 @@ export function ledgerPublisher(notify: (channel: string, payload: string) => Pr
     }
   };
 
+  // A movement told between the sender's last look at `pending` and its end starts the next one.
+  const start = (): void => {
+    sending ??= send().finally(() => {
+      sending = null;
+      if (pending.size > 0) start();
+    });
+  };
+
   return {
     moved(walletId, newestEntryId) {
       pending.set(walletId, Math.max(newestEntryId, pending.get(walletId) ?? 0));
-      sending ??= send().finally(() => (sending = null));
+      start();
     },
     flush: async () => {
       while (sending) await sending;
