@@ -17,8 +17,8 @@ import { type Capability, isSensitive } from "../modules/accounts/permissions.ts
 export const limitError = (code: string, message: string): GraphQLError =>
   new GraphQLError(message, { extensions: { code, http: { status: 400, spec: false } } });
 
-/** Every code a limit refuses a document with: each answers 400, whatever the Accept header. */
-const LIMIT_CODES = new Set([
+/** Every code a limit refuses a document with: each answers 400, whatever the Accept header (REST too). */
+export const LIMIT_CODES: ReadonlySet<string> = new Set([
   "QUERY_TOO_DEEP",
   "TOO_MANY_ALIASES",
   "TOO_MANY_TOKENS",

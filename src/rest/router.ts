@@ -7,6 +7,7 @@ import type { GraphQLRunner, OperationFailure } from "./run-operation.ts";
 import { REFUSAL_TEXT } from "../plugins/use-input-hygiene.ts";
 import { type RejectedInput, SURFACES, type SurfaceErrors, surfaceOfPath } from "./surfaces.ts";
 import { snakeCase } from "./body.ts";
+import { LIMIT_CODES } from "../plugins/use-graphql-limits.ts";
 
 /**
  * Serves the legacy REST paths inside the same Yoga server: match the route, parse its
@@ -63,15 +64,6 @@ async function handle(
     return surface.serverError();
   }
 }
-
-const LIMIT_CODES = new Set([
-  "QUERY_TOO_DEEP",
-  "TOO_MANY_ALIASES",
-  "TOO_MANY_TOKENS",
-  "TOO_MANY_DIRECTIVES",
-  "QUERY_TOO_COSTLY",
-  "TOO_MANY_SENSITIVE_MUTATIONS",
-]);
 
 /** The inner GraphQL answer's client and load errors, in the path's own envelope; null for anything unexpected. */
 function failureResponse(surface: SurfaceErrors, failure: OperationFailure): Response | null {
