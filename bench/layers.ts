@@ -28,6 +28,8 @@ import { openBench } from "./setup.ts";
 const exec = promisify(execFile);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2_000);
+/** BENCH_HTTP=off: in process only (half the run; HTTP adds the sockets' noise to every variant alike). */
+const HTTP = process.env.BENCH_HTTP !== "off";
 
 const { db, account } = await openBench(10);
 const service = await account("layers-service", "SERVICE");
@@ -105,7 +107,7 @@ for (let round = 0; round < ROUNDS; round++) {
   const order = variants.map((_, i) => variants[(i + round) % variants.length]!);
   for (const v of order) {
     samples.get(v.name)!.inProcess.push(await inProcess(v));
-    samples.get(v.name)!.http.push(await overHttp(v));
+    if (HTTP) samples.get(v.name)!.http.push(await overHttp(v));
   }
   process.stderr.write(`round ${round + 1}/${ROUNDS} done\n`);
 }
@@ -126,10 +128,10 @@ const out = [
 ];
 for (const v of variants) {
   const s = samples.get(v.name)!;
-  const saved = (mine: number[], base: number[]) => fmt(median(mine.map((x, i) => base[i]! - x)));
+  const saved = (mine: number[], base: number[]) => (mine.length ? fmt(median(mine.map((x, i) => base[i]! - x))) : "-");
   const isFull = v.name === "full gateway (GraphQL)";
   out.push(
-    `| ${v.name} | ${fmt(median(s.inProcess))} | ${fmt(Math.min(...s.inProcess))}-${fmt(Math.max(...s.inProcess))} | ${isFull ? "" : saved(s.inProcess, full.inProcess)} | ${fmt(median(s.http))} | ${fmt(Math.min(...s.http))}-${fmt(Math.max(...s.http))} | ${isFull ? "" : saved(s.http, full.http)} |`,
+    `| ${v.name} | ${fmt(median(s.inProcess))} | ${fmt(Math.min(...s.inProcess))}-${fmt(Math.max(...s.inProcess))} | ${isFull ? "" : saved(s.inProcess, full.inProcess)} | ${HTTP ? fmt(median(s.http)) : "-"} | ${HTTP ? `${fmt(Math.min(...s.http))}-${fmt(Math.max(...s.http))}` : "-"} | ${isFull ? "" : saved(s.http, full.http)} |`,
   );
 }
 out.push("", "For the legacy REST row, a negative 'saved' is what the REST runner adds to the same question asked in GraphQL.");
