@@ -109,7 +109,7 @@ export function openPostgres(options: PostgresOptions, logger: Logger): Postgres
  */
 function ownConnection(options: PostgresOptions, name: string, logger: Logger) {
   let client: Promise<pg.Client> | null = null;
-  const connect = async (): Promise<pg.Client> => {
+  const open = (): Promise<pg.Client> => {
     const next = new pg.Client({
       connectionString: options.url,
       connectionTimeoutMillis: options.connectTimeoutMs,
@@ -117,19 +117,23 @@ function ownConnection(options: PostgresOptions, name: string, logger: Logger) {
       options: "-c synchronous_commit=off",
       keepAlive: true,
     });
+    const opened: Promise<pg.Client> = next.connect().then(
+      () => next,
+      (err: unknown) => {
+        if (client === opened) client = null;
+        throw err;
+      },
+    );
     next.on("error", (err) => {
       logger.warn({ err: err.message }, `${name} connection failed: reconnecting on next use`);
-      if (client) client = null;
+      if (client === opened) client = null;
+      next.end().catch(() => undefined);
     });
-    await next.connect();
-    return next;
+    return opened;
   };
   return {
     query: async (text: string, values: unknown[]): Promise<void> => {
-      const current = (client ??= connect().catch((err: unknown) => {
-        client = null;
-        throw err;
-      }));
+      const current = (client ??= open());
       const c = await current;
       try {
         await c.query(text, values);
