@@ -27,6 +27,16 @@ export const MAX_KEY_LENGTH = 255;
 /** SHA-256 of the request's input, whatever its key order: the same key with another input is refused. */
 export const requestHash = (input: unknown): string => createHash("sha256").update(stableJson(input)).digest("hex");
 
+/**
+ * The hash of the input a key stands for, for either way of claiming it (null without a key); an
+ * over-long key is the client's error.
+ */
+export function keyedHash(key: string | null | undefined, input: unknown): string | null {
+  if (!key) return null;
+  if (key.length > MAX_KEY_LENGTH) throw ValidationError.field("idempotencyKey", `must be at most ${MAX_KEY_LENGTH} characters`);
+  return requestHash(input);
+}
+
 export function storedError(err: DomainError): StoredError {
   return { name: err.name, message: err.message, ...(errorData(err) === undefined ? {} : { data: errorData(err)! }) };
 }

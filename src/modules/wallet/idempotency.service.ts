@@ -1,12 +1,10 @@
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
 import { RequestInProgressError } from "../../db/unavailable.ts";
 import { idempotencyReplays } from "../../metrics/domain-metrics.ts";
-import { DomainError, IdempotencyConflictError, ValidationError } from "../errors.ts";
-import { type Json, MAX_KEY_LENGTH, replay, requestHash, type Stored, storedError } from "./idempotency-outcome.ts";
+import { DomainError, IdempotencyConflictError } from "../errors.ts";
+import { type Json, keyedHash, replay, type Stored, storedError } from "./idempotency-outcome.ts";
 
-export { MAX_KEY_LENGTH };
-
-/** Keys live at least this long; after that a key may be used again. */
+/** Keys live at least this long; after that a key may be used again (wallet_move's claims too: 24 hours in its SQL). */
 export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
 /** An IN_FLIGHT claim older than this belongs to a request that died: it may be taken over. */
 const ABANDONED_AFTER_MS = 60_000;
@@ -31,10 +29,9 @@ export async function idempotent<T extends Json>(
   scope: IdempotencyScope,
   work: (tx: Prisma.TransactionClient) => Promise<T>,
 ): Promise<T> {
-  if (!scope.key) return prisma.$transaction(work);
-  if (scope.key.length > MAX_KEY_LENGTH)
-    throw ValidationError.field("idempotencyKey", `must be at most ${MAX_KEY_LENGTH} characters`);
-  const claim = await claimKey(prisma, scope, requestHash(scope.input));
+  const hash = keyedHash(scope.key, scope.input);
+  if (hash === null) return prisma.$transaction(work);
+  const claim = await claimKey(prisma, scope, hash);
   if ("replay" in claim) {
     idempotencyReplays.inc({ operation: scope.operation });
     return replay(claim.replay) as T;

@@ -1,18 +1,10 @@
 import type { Database } from "../../db/database.ts";
 import { RequestInProgressError, unavailableReason } from "../../db/unavailable.ts";
 import { idempotencyReplays } from "../../metrics/domain-metrics.ts";
-import { BusyError, ValidationError } from "../errors.ts";
+import { BusyError } from "../errors.ts";
 import { type LedgerRow, ledgerRow } from "../ledger/ledger-query.ts";
 import { moneyLimits } from "../money-limits.ts";
-import {
-  type Json,
-  MAX_KEY_LENGTH,
-  rebuildError,
-  replay,
-  requestHash,
-  type Stored,
-  type StoredError,
-} from "./idempotency-outcome.ts";
+import { type Json, keyedHash, rebuildError, replay, type Stored, type StoredError } from "./idempotency-outcome.ts";
 import { rememberCurrency } from "./wallet-keys.ts";
 import { walletLanes } from "./wallet-lanes.ts";
 
@@ -51,7 +43,7 @@ const MOVE = "SELECT wallet_move($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb) AS an
  * same typed error, recorded and replayed like a result.
  */
 export async function move<T>(db: Database, movement: Movement): Promise<Moved<T>> {
-  const hash = hashOf(movement);
+  const hash = keyedHash(movement.key, movement.input);
   const run = async () => {
     const [row] = await db.query<{ answer: Answer }>({
       text: MOVE,
@@ -94,7 +86,7 @@ export async function moveBatch<T>(
   db: Database,
   batch: { kind: MovementKind; caller: number; operation: string; items: BatchItem[] },
 ): Promise<(Moved<T> | Error)[]> {
-  const hashes = batch.items.map(hashOf);
+  const hashes = batch.items.map((item) => keyedHash(item.key, item.input));
   const parts = new Map<number, number[]>();
   for (const [i, item] of batch.items.entries()) {
     const part = (item.walletId ?? 0) % BATCH_PARTS;
@@ -138,14 +130,6 @@ export async function moveBatch<T>(
       }
     });
   }
-}
-
-/** The hash of the input a key stands for (null without a key); an over-long key is the client's error. */
-function hashOf(movement: Pick<Movement, "key" | "input">): string | null {
-  if (!movement.key) return null;
-  if (movement.key.length > MAX_KEY_LENGTH)
-    throw ValidationError.field("idempotencyKey", `must be at most ${MAX_KEY_LENGTH} characters`);
-  return requestHash(movement.input);
 }
 
 /** The money bounds as wallet_move takes them. */

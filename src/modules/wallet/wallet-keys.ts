@@ -15,10 +15,14 @@ const SQL = {
 
 type By = keyof typeof SQL;
 const caches = new WeakMap<Database, LRUCache<string, number>>();
-
-export async function walletIdOf(db: Database, by: By, id: number | string): Promise<number | null> {
+const cacheOf = (db: Database): LRUCache<string, number> => {
   let cache = caches.get(db);
   if (!cache) caches.set(db, (cache = new LRUCache<string, number>({ max: 100_000 })));
+  return cache;
+};
+
+export async function walletIdOf(db: Database, by: By, id: number | string): Promise<number | null> {
+  const cache = cacheOf(db);
   const key = `${by}:${id}`;
   const known = cache.get(key);
   if (known !== undefined) return known;
@@ -29,8 +33,7 @@ export async function walletIdOf(db: Database, by: By, id: number | string): Pro
 
 /** Many accounts' wallets at once (a batch), one statement for those not known yet. */
 export async function walletIdsOfAccounts(db: Database, accountIds: readonly number[]): Promise<Map<number, number>> {
-  let cache = caches.get(db);
-  if (!cache) caches.set(db, (cache = new LRUCache<string, number>({ max: 100_000 })));
+  const cache = cacheOf(db);
   const found = new Map<number, number>();
   const missing: number[] = [];
   for (const id of new Set(accountIds)) {

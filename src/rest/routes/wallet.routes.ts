@@ -1,5 +1,5 @@
 import { LegacyCashoutDocument, type LegacyWalletQuery, LegacyWalletDocument } from "../../generated/graphql.ts";
-import { MAX_KEY_LENGTH } from "../../modules/wallet/idempotency.service.ts";
+import { MAX_KEY_LENGTH } from "../../modules/wallet/idempotency-outcome.ts";
 import { legacyTimestamp, legacyType } from "../formatting.ts";
 import { legacyError, legacyOk } from "../legacy-envelope.ts";
 import { intParam } from "../query-params.ts";
