@@ -55,7 +55,6 @@ export function createRateLimits(config: LimitsConfig["rate"], store: { pgPool: 
   const counters = new WindowCounters(
     store.pgPool ? { pool: store.pgPool, intervalMs: config.syncIntervalMs, logger: store.logger } : null,
   );
-  const windows: Record<Tier, Window> = { read: config.read, write: config.write, service: config.service };
   const loginFailures = limiter("login-email", config.loginFailuresPerEmail, HOUR);
   const loginLockouts = limiter("login-lockouts", 1_000_000, 24 * HOUR);
   const loginFailuresByAddress = limiter("login-addr", config.loginFailuresPerAddressPerHour, HOUR);
@@ -78,7 +77,7 @@ export function createRateLimits(config: LimitsConfig["rate"], store: { pgPool: 
      */
     consume(identity: string, tier: Tier, points: number): LimitState {
       if (!config.enabled) return { tier, limit: 0, remaining: 0, resetSeconds: 0 };
-      const w = windows[tier];
+      const w: Window = config[tier];
       const { allowed, counts } = counters.take(
         [
           { key: `${tier}-m:${identity}`, limit: w.perMinute, windowMs: MINUTE * 1000 },

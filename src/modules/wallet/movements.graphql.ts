@@ -55,7 +55,7 @@ const transactionPayload = (name: string) =>
     }),
   });
 
-export const SalePayload = builder.objectRef<SaleResult>("RecordSalePayload").implement({
+const SalePayload = builder.objectRef<SaleResult>("RecordSalePayload").implement({
   description: "RecordSale succeeded: the sale entry and, for a referred creator, the referrer's fee entry.",
   fields: (t) => ({
     sale: t.field({

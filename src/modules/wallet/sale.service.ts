@@ -7,7 +7,7 @@ import { ValidationError } from "../errors.ts";
 import { move, moveBatch } from "./movement.ts";
 import { walletIdOf, walletIdsOfAccounts } from "./wallet-keys.ts";
 
-export const SaleInput = z.object({
+const SaleInput = z.object({
   accountId: z.number().int().positive(),
   amount: PositiveMinorUnits,
   productId: z.number().int().positive().optional(),
