@@ -1,14 +1,21 @@
 // The production build: src/server.ts and everything it imports compiled once into one ES module,
 // so `npm start` runs plain JavaScript with `node` instead of transpiling TypeScript at every
-// start. `npm start` runs it first (prestart, under a second). Dependencies are bundled too: Node
-// resolving, reading and compiling ~1,150 files of node_modules was most of the start-up.
-// These stay in node_modules (see UNBUNDLED).
+// start. Dependencies are bundled too: Node resolving, reading and compiling ~1,150 files of
+// node_modules was most of the start-up. These stay in node_modules (see UNBUNDLED).
+//
+// `npm start` (scripts/start.mjs) builds only when the bundle is older than a file it was built
+// from (listed next to it at build time), this script or package-lock.json; otherwise esbuild is
+// not even loaded. `npm run build` always builds.
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 /** Two levels deep like src/db/migrate.ts, so its `../../prisma/migrations` resolves the same. */
 export const SERVER_BUNDLE = `${ROOT}dist/server/server.js`;
+/** The files the bundle was built from, relative to ROOT (esbuild's metafile inputs). */
+const INPUTS = `${ROOT}dist/server/inputs.json`;
+/** Not inputs of the bundle, but a change to either may change it. */
+const ALSO_READ = [fileURLToPath(import.meta.url), `${ROOT}package-lock.json`];
 
 /**
  * Left to Node at run time: PGlite and Prisma's runtime load their WebAssembly and data files next
@@ -18,7 +25,8 @@ export const SERVER_BUNDLE = `${ROOT}dist/server/server.js`;
 const UNBUNDLED = ["@electric-sql/pglite", "@electric-sql/pglite/*", "@prisma/*", "pg", "pg-*", "@graphql-yoga/render-graphiql"];
 
 export async function buildServer() {
-  await build({
+  const { build } = await import("esbuild");
+  const result = await build({
     entryPoints: [`${ROOT}src/server.ts`],
     bundle: true,
     platform: "node",
@@ -34,9 +42,23 @@ export async function buildServer() {
       js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);',
     },
     sourcemap: true,
+    metafile: true,
+    absWorkingDir: ROOT,
     outfile: SERVER_BUNDLE,
     logLevel: "warning",
   });
+  writeFileSync(INPUTS, JSON.stringify(Object.keys(result.metafile.inputs)));
+}
+
+/** True when the bundle exists and no file it was built from (or this script, or the lockfile) changed since. */
+export function bundleIsUpToDate() {
+  try {
+    const built = statSync(SERVER_BUNDLE).mtimeMs;
+    const inputs = JSON.parse(readFileSync(INPUTS, "utf8")).map((file) => `${ROOT}${file}`);
+    return [...inputs, ...ALSO_READ].every((file) => statSync(file).mtimeMs <= built);
+  } catch {
+    return false; // no bundle, no list, or an input gone: build
+  }
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await buildServer();
