@@ -12,6 +12,7 @@ import {
   type LedgerConnection,
   ledgerConnections,
 } from "../modules/ledger/ledger-query.ts";
+import { type LedgerPage, ledgerPage, type NumberedPageArgs, numberedPageKey } from "../modules/ledger/numbered-page.ts";
 
 /** Builds a loader that fetches many rows in one query and answers in key order. */
 function byKey<K, V>(fetch: (keys: readonly K[]) => Promise<V[]>, keyOf: (row: V) => K): DataLoader<K, V | null> {
@@ -65,6 +66,11 @@ export function createLoaders(db: Database) {
   const prisma = db.prisma;
   const loaders = {
     walletTransactions: walletTransactionsLoader(db),
+    /** Numbered pages of a wallet (legacy clients): one statement each; primed by the viewer's wallet read. */
+    walletPage: new DataLoader<{ walletId: number; args: NumberedPageArgs }, LedgerPage, string>(
+      (keys) => Promise.all(keys.map((k) => ledgerPage(db, k.walletId, k.args).catch((err: Error) => err))),
+      { cacheKeyFn: (k) => numberedPageKey(k.walletId, k.args) },
+    ),
     /** An account's agency group (asked for the viewer, once per request). */
     accountGroup: new DataLoader<number, AccountGroupInfo>((ids) => Promise.all(ids.map((id) => accountGroupOf(prisma, id)))),
     walletByAccountId: byKey(

@@ -131,4 +131,55 @@ describe("the viewer's wallet and its page in one statement", () => {
     expect(second.statements[0]).toMatch(/FROM wallets w\s+LEFT JOIN LATERAL/);
     expect(first.statements.filter((s) => /"currencies"/.test(s))).toHaveLength(1);
   });
+
+  it("the legacy wallet (GET /api/wallet): wallet and numbered page in one statement, the same answer as the ordinary path, an empty page and a bad page as before", async () => {
+    const creator = await createCreator(db);
+    for (const amount of [1, 2, 3, 4, 5]) await deposit(url, service.token, creator.id, amount);
+    const legacy = (query: string) =>
+      countStatements(db, async () => {
+        const res = await fetch(`${url}/api/wallet${query}`, { headers: { authorization: `Bearer ${creator.token}` } });
+        return { status: res.status, body: (await res.json()) as { data: { transactions: Record<string, unknown> } } };
+      });
+    await legacy("?limit=2"); // reads the token, then keeps it
+    const hot = await legacy("?limit=2&page=2");
+    expect(hot.statements, hot.statements.join("\n---\n")).toHaveLength(1);
+    expect(hot.statements[0]).toMatch(/FROM wallets w\s+CROSS JOIN LATERAL/);
+    expect(hot.result.status).toBe(200);
+    const { data, ...paging } = hot.result.body.data.transactions as { data: { amount: number }[] };
+    expect(data.map((e) => e.amount)).toEqual([3, 2]);
+    expect(paging).toEqual({ current_page: 2, per_page: 2, total: 5, last_page: 3 });
+
+    // The same question in GraphQL, once on the one-statement path and once on the ordinary one (two statements).
+    const q = (directive: string) => `{ viewer { wallet { available { amount } transactionPage(page: 2, perPage: 2) ${directive} {
+      ... on TransactionPage { total currentPage lastPage items { amount { amount } } } ... on ValidationError { message } } } } }`;
+    const ask = (directive: string) =>
+      countStatements(db, () => gql<{ viewer: { wallet: unknown } }>(url, q(directive), { token: creator.token }));
+    const one = await ask("");
+    const two = await ask("@include(if: true)");
+    expect(one.statements).toHaveLength(1);
+    expect(two.statements).toHaveLength(2);
+    expect(one.result.body.data!.viewer.wallet).toEqual({
+      available: { amount: 15 },
+      transactionPage: { total: 5, currentPage: 2, lastPage: 3, items: [{ amount: { amount: 3 } }, { amount: { amount: 2 } }] },
+    });
+    expect(one.result.body.data).toEqual(two.result.body.data);
+
+    const empty = await ask("").then(() =>
+      gql<{ viewer: { wallet: { transactionPage: unknown } } }>(
+        url,
+        "{ viewer { wallet { transactionPage(page: 9, perPage: 2) { ... on TransactionPage { total items { id } } } } } }",
+        { token: creator.token },
+      ),
+    );
+    expect(empty.body.data!.viewer.wallet.transactionPage).toEqual({ total: 5, items: [] });
+    const bad = await gql<{ viewer: { wallet: { transactionPage: unknown } } }>(
+      url,
+      "{ viewer { wallet { transactionPage(page: 0) { __typename ... on ValidationError { message } } } } }",
+      { token: creator.token },
+    );
+    expect(bad.body.data!.viewer.wallet.transactionPage).toEqual({
+      __typename: "ValidationError",
+      message: expect.stringContaining("page"),
+    });
+  });
 });

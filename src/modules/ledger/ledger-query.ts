@@ -243,8 +243,8 @@ export async function countEntries(db: Database, walletId: number, filter: Ledge
   return rows[0]?.n ?? 0;
 }
 
-/** The statement countEntries runs (also a sub-select of a numbered page's). */
-function countQuery(walletId: number, filter: LedgerFilter): Prisma.Sql {
+/** The statement countEntries runs (also a sub-select of a numbered page's); the wallet as in `where`. */
+export function countQuery(walletId: number | Prisma.Sql, filter: LedgerFilter): Prisma.Sql {
   const f = normalise(filter);
   if (f.from || f.to || f.uuid) return Prisma.sql`SELECT count(*)::int AS n FROM ledger_entries e WHERE ${where(walletId, f)}`;
   const parts = [Prisma.sql`c.wallet_id = ${walletId}`];
@@ -253,32 +253,6 @@ function countQuery(walletId: number, filter: LedgerFilter): Prisma.Sql {
   if (f.buckets?.length)
     parts.push(Prisma.sql`c.bucket IN (${Prisma.join(f.buckets.map((b) => Prisma.sql`CAST(${b} AS "Bucket")`))})`);
   return Prisma.sql`SELECT COALESCE(sum(c.entries), 0)::int AS n FROM wallet_entry_counts c WHERE ${Prisma.join(parts, " AND ")}`;
-}
-
-export type LedgerPage = { items: LedgerRow[]; total: number; currentPage: number; perPage: number; lastPage: number };
-
-/** Numbered pages, newest first, for legacy clients (Laravel's paginator shape). */
-export async function ledgerPage(
-  db: Database,
-  walletId: number,
-  args: { page: number; perPage: number; filter?: LedgerFilter | null },
-): Promise<LedgerPage> {
-  if (!Number.isInteger(args.page) || args.page < 1) throw ValidationError.field("page", "must be an integer of at least 1");
-  if (!Number.isInteger(args.perPage) || args.perPage < 1 || args.perPage > MAX_PAGE_SIZE) {
-    throw ValidationError.field("perPage", `must be an integer between 1 and ${MAX_PAGE_SIZE}`);
-  }
-  const filter = normalise(args.filter ?? {});
-  // The total and the page in one statement: one row with a null entry when the page is empty.
-  const rows = await db.query<{ [K in keyof LedgerRow]: LedgerRow[K] | null } & { total: number }>(Prisma.sql`
-    SELECT p.*, t.n AS total FROM (${countQuery(walletId, filter)}) t LEFT JOIN LATERAL (
-      SELECT ${LEDGER_COLUMNS} FROM ledger_entries e WHERE ${where(walletId, filter)}
-      ORDER BY e.created_at DESC, e.id DESC
-      LIMIT ${args.perPage} OFFSET ${(args.page - 1) * args.perPage}
-    ) p ON true
-    ORDER BY p."createdAt" DESC, p.id DESC`);
-  const total = rows[0]?.total ?? 0;
-  const items = rows.filter((r) => r.id !== null).map((row) => ledgerRow(row as unknown as LedgerRow));
-  return { items, total, currentPage: args.page, perPage: args.perPage, lastPage: Math.max(1, Math.ceil(total / args.perPage)) };
 }
 
 /** One canonical form per filter, so equal filters give equal cursor fingerprints. */

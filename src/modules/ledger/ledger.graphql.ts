@@ -4,7 +4,8 @@ import { money, MoneyType, walletCurrencyId } from "../money/money.graphql.ts";
 import { InvoiceType } from "../invoices/invoice.graphql.ts";
 import { CurrencyType } from "../viewer/viewer.graphql.ts";
 import { PayoutType } from "../wallet/payout.graphql.ts";
-import { type LedgerConnection, type LedgerPage, type LedgerRow, MAX_PAGE_SIZE } from "./ledger-query.ts";
+import { type LedgerConnection, type LedgerRow, MAX_PAGE_SIZE } from "./ledger-query.ts";
+import type { LedgerPage } from "./numbered-page.ts";
 import { STUDIO_ACTIONS, studioAction, UNKNOWN_ACTION_DESCRIPTION } from "./studio-action.ts";
 
 export const LedgerTypeEnum = builder.enumType("TransactionType", {

@@ -11,6 +11,14 @@ import {
   pageQuery,
   pageShape,
 } from "./ledger-query.ts";
+import {
+  type LedgerPage,
+  type NumberedPageArgs,
+  numberedPageOf,
+  numberedPageQuery,
+  numberedPageRequest,
+  type NumberedPageRow,
+} from "./numbered-page.ts";
 
 const WALLET = "wallet.";
 
@@ -43,4 +51,23 @@ export async function walletWithPage(
   // The wallet's columns are left out by ledgerRow, which takes an entry's fields only.
   const entries = rows.filter((row) => row.id !== null).map((row) => ledgerRow(row as unknown as LedgerRow));
   return { wallet, connection: connectionOf(db, key, shape, bounds, wallet.id, entries) };
+}
+
+/**
+ * An account's wallet and one numbered page of its entries (legacy clients' hot read) in one
+ * statement. Throws the request's ValidationError as ledgerPage would.
+ */
+export async function walletWithNumberedPage(
+  db: Database,
+  accountId: number,
+  args: NumberedPageArgs,
+): Promise<{ wallet: Wallet; page: LedgerPage } | null> {
+  const req = numberedPageRequest(args);
+  const rows = await db.query<Record<string, unknown>>(Prisma.sql`
+    SELECT ${walletColumns(WALLET)}, n.* FROM wallets w
+    CROSS JOIN LATERAL (${numberedPageQuery(Prisma.sql`w.id`, req)}) n
+    WHERE w.account_id = ${accountId}
+    ORDER BY n."createdAt" DESC, n.id DESC`);
+  if (rows.length === 0) return null;
+  return { wallet: walletRow(rows[0]!, WALLET), page: numberedPageOf(rows as NumberedPageRow[], req) };
 }

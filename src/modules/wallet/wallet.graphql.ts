@@ -3,7 +3,7 @@ import { NodeInterface, nodeIdFields } from "../node/node.graphql.ts";
 import { builder } from "../../graphql/builder.ts";
 import { money, MoneyType } from "../money/money.graphql.ts";
 import { InvalidCursorError, ValidationError } from "../errors.ts";
-import { ledgerPage, MAX_PAGE_SIZE } from "../ledger/ledger-query.ts";
+import { MAX_PAGE_SIZE } from "../ledger/ledger-query.ts";
 import { LedgerConnectionType, LedgerFilterInput, LedgerPageType, transactionConnectionArgs } from "../ledger/ledger.graphql.ts";
 import { groupMembers } from "../accounts/account-group.service.ts";
 import { AccountType, CurrencyType, Viewer } from "../viewer/viewer.graphql.ts";
@@ -58,7 +58,10 @@ export const WalletType = builder.prismaObject("Wallet", {
         filter: t.arg({ type: LedgerFilterInput, description: "Only the transactions that match." }),
       },
       resolve: (wallet, args, ctx) =>
-        ledgerPage(ctx.db, wallet.id, { page: args.page ?? 1, perPage: args.perPage ?? 15, filter: args.filter }),
+        ctx.loaders.walletPage.load({
+          walletId: wallet.id,
+          args: { page: args.page ?? 1, perPage: args.perPage ?? 15, filter: args.filter },
+        }),
     }),
   }),
 });
