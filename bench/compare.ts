@@ -1,14 +1,15 @@
 // Gateway configurations against each other on the bench's question (GraphQL, c=10), interleaved:
 // each configuration is a gateway process of its own, started in turn, warmed up 3 s, driven 8 s,
 // ROUNDS times (default 3). A configuration is Node flags, environment variables and/or a bundle
-// to run instead of dist/server/server.js (a copy of an earlier build, named *.js), e.g.
+// to run instead of dist/server/server.js (a copy of an earlier build, named *.js, in dist/server/),
+// each with the defaults users run (limits on, info logging; a read tier wide enough for the run), e.g.
 //   DATABASE_URL=postgres://... npx tsx bench/compare.ts "GRAPHQL_JIT=off" "GRAPHQL_JIT=on"
 //   DATABASE_URL=postgres://... npx tsx bench/compare.ts "" "--enable-source-maps"
 // Uses the data set `npm run bench` loads.
 import { buildServer } from "../scripts/build.mjs";
 import { childEnv, run } from "../test/helpers/processes.ts";
 import { loadDataset } from "./dataset.ts";
-import { drive } from "./load.ts";
+import { drive, postmasterOf } from "./load.ts";
 import { QUERY } from "./paths.ts";
 import { openBench } from "./setup.ts";
 
@@ -17,6 +18,7 @@ if (configs.length < 2) throw new Error('name two configurations or more, e.g. "
 const rounds = Number(process.env.ROUNDS ?? 3);
 const { url, db } = await openBench(2);
 const { tokens } = await loadDataset(db);
+const postmaster = await postmasterOf(db);
 await db.close();
 await buildServer();
 
@@ -33,7 +35,15 @@ for (let round = 0; round < rounds; round++) {
     const server = run(
       process.execPath,
       [...flags, bundle],
-      childEnv({ DATABASE_URL: url, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", RATE_LIMITS: "off", ...env }),
+      // The defaults users run (limits on, info logging), with a read tier wide enough for the run.
+      childEnv({
+        DATABASE_URL: url,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        RATE_LIMIT_READ_PER_MINUTE: "1000000000",
+        RATE_LIMIT_READ_PER_HOUR: "1000000000",
+        ...env,
+      }),
     );
     for (;;) {
       if (server.child.exitCode !== null) throw new Error(`gateway exited: ${server.stderr()}`);
@@ -49,6 +59,7 @@ for (let round = 0; round < rounds; round++) {
     const target = {
       name: config,
       pid: server.child.pid!,
+      postmaster,
       url: `http://127.0.0.1:${port}/graphql`,
       method: "POST" as const,
       body: JSON.stringify({ query: QUERY }),
@@ -59,7 +70,7 @@ for (let round = 0; round < rounds; round++) {
     results
       .get(config)!
       .push(
-        `${Math.round(r.rps)} req/s, ${r.cpuPerRequestMs.toFixed(2)} ms CPU/req, RSS ${r.rssMb.toFixed(0)} MB${r.errors ? `, ${r.errors} ERRORS` : ""}`,
+        `${Math.round(r.rps)} req/s, ${r.cpuPerRequestMs.toFixed(2)} ms CPU/req, PostgreSQL ${r.postgresCpuPerRequestMs.toFixed(2)} ms/req, RSS ${r.rssMb.toFixed(0)} MB${r.errors ? `, ${r.errors} ERRORS` : ""}`,
       );
     process.stderr.write(`  round ${round + 1} "${config}": ${results.get(config)!.at(-1)}\n`);
     server.child.kill("SIGTERM");

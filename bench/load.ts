@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import autocannon from "autocannon";
+import type { Database } from "../src/db/database.ts";
 
 /** A process and every descendant (tsx runs the gateway in a child of its own). */
 function tree(root: number): number[] {
@@ -55,6 +56,8 @@ export type Target = {
   name: string;
   /** The server process (tree) whose CPU and memory count. */
   pid: number;
+  /** PostgreSQL's postmaster (postmasterOf): its tree's CPU per request is reported too. */
+  postmaster?: number;
   url: string;
   method: "GET" | "POST";
   body?: string;
@@ -73,13 +76,23 @@ export type LoadResult = {
   p50: number;
   p99: number;
   cpuPerRequestMs: number;
+  /** NaN without a postmaster. Every backend's, the gateway's and anyone else's on the server. */
+  postgresCpuPerRequestMs: number;
   rssMb: number;
   errors: number;
 };
 
+/** PostgreSQL's postmaster process, found from one of its backends (a local server only). */
+export async function postmasterOf(db: Database): Promise<number> {
+  const [row] = await db.query<{ pid: number }>({ text: "SELECT pg_backend_pid() AS pid", values: [] });
+  const stat = readFileSync(`/proc/${row!.pid}/stat`, "utf8");
+  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+}
+
 /** Drives one target for `seconds` at `connections` concurrent keep-alive connections. */
 export async function drive(target: Target, connections: number, seconds: number): Promise<LoadResult> {
   const cpuBefore = cpuMs(target.pid);
+  const postgresBefore = target.postmaster ? cpuMs(target.postmaster) : NaN;
   let rss = rssMb(target.pid);
   const sampler = setInterval(() => (rss = Math.max(rss, rssMb(target.pid))), 500);
   const result = await autocannon({
@@ -104,6 +117,7 @@ export async function drive(target: Target, connections: number, seconds: number
   });
   clearInterval(sampler);
   const cpu = cpuMs(target.pid) - cpuBefore;
+  const postgresCpu = target.postmaster ? cpuMs(target.postmaster) - postgresBefore : NaN;
   const requests = result.requests.total;
   return {
     name: target.name,
@@ -113,6 +127,7 @@ export async function drive(target: Target, connections: number, seconds: number
     p50: result.latency.p50,
     p99: result.latency.p99,
     cpuPerRequestMs: requests > 0 ? cpu / requests : NaN,
+    postgresCpuPerRequestMs: requests > 0 ? postgresCpu / requests : NaN,
     rssMb: rss,
     errors: result.errors + result.non2xx,
   };

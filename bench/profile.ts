@@ -36,7 +36,8 @@ const server = run(
     HOST: "127.0.0.1",
     ...(writes
       ? { RATE_LIMIT_SERVICE_PER_MINUTE: "1000000000", RATE_LIMIT_SERVICE_PER_HOUR: "1000000000" }
-      : { LOG_LEVEL: "warn", RATE_LIMITS: "off" }),
+      : // The defaults users run (limits on, info logging), with a read tier wide enough for the run.
+        { RATE_LIMIT_READ_PER_MINUTE: "1000000000", RATE_LIMIT_READ_PER_HOUR: "1000000000" }),
   }),
 );
 const base = `http://127.0.0.1:${port}`;

@@ -22,7 +22,7 @@ import { normalise } from "../src/modules/ledger/ledger-query.ts";
 import { childEnv, type Running, run, waitFor } from "../test/helpers/processes.ts";
 import { buildServer } from "../scripts/build.mjs";
 import { loadDataset } from "./dataset.ts";
-import { drive, type LoadResult, rssMb, type Target } from "./load.ts";
+import { drive, type LoadResult, postmasterOf, rssMb, type Target } from "./load.ts";
 import { LEGACY, QUERY, STUDIO } from "./paths.ts";
 import { openBench } from "./setup.ts";
 
@@ -94,11 +94,13 @@ const raw = run("node", ["bench/raw-server.mjs"], { ...process.env, DATABASE_URL
 const [, rawUrl] = await waitFor(raw, /listening (\S+)/);
 const gateway = await startGateway({ DATABASE_URL: databaseUrl, DB_POOL_MAX: "10" });
 
+const postmaster = await postmasterOf(db);
 const targets = (token: () => string, after: { graphql?: string; page?: number; studio?: string } = {}): Target[] => [
-  { name: "raw node:http + pg", pid: raw.child.pid!, url: `${rawUrl}/`, method: "GET", token },
+  { name: "raw node:http + pg", pid: raw.child.pid!, postmaster, url: `${rawUrl}/`, method: "GET", token },
   {
     name: "gateway GraphQL",
     pid: gateway.process.child.pid!,
+    postmaster,
     url: `${gateway.url}/graphql`,
     method: "POST",
     body: JSON.stringify({ query: after.graphql ? DEEP_QUERY(after.graphql) : QUERY }),
@@ -107,6 +109,7 @@ const targets = (token: () => string, after: { graphql?: string; page?: number; 
   {
     name: "gateway legacy /api/wallet",
     pid: gateway.process.child.pid!,
+    postmaster,
     url: `${gateway.url}${LEGACY}${after.page ? `&page=${after.page}` : ""}`,
     method: "GET",
     token,
@@ -114,6 +117,7 @@ const targets = (token: () => string, after: { graphql?: string; page?: number; 
   {
     name: "gateway Studio feed",
     pid: gateway.process.child.pid!,
+    postmaster,
     url: `${gateway.url}${STUDIO}${after.studio ? `&after=${encodeURIComponent(after.studio)}` : ""}`,
     method: "GET",
     token,
@@ -226,8 +230,8 @@ out.push(
   "",
 );
 out.push(
-  "| c | server | req/s | vs raw | p50 ms | p99 ms | CPU ms/req | SQL/req | RSS MB | errors |",
-  "|---|---|---|---|---|---|---|---|---|---|",
+  "| c | server | req/s | vs raw | p50 ms | p99 ms | CPU ms/req | PostgreSQL CPU ms/req | SQL/req | RSS MB | errors |",
+  "|---|---|---|---|---|---|---|---|---|---|---|",
 );
 for (const connections of LEVELS) {
   const at = results.filter((r) => r.connections === connections);
@@ -237,7 +241,7 @@ for (const connections of LEVELS) {
     const rps = median(mine.map((r) => r.rps));
     const m = mine.find((r) => r.rps === rps)!;
     out.push(
-      `| ${connections} | ${name} | ${fmt(rps)} | ${fmt(rps / rawRps, 2)} | ${m.p50} | ${m.p99} | ${fmt(m.cpuPerRequestMs, 2)} | ${statements[name]} | ${fmt(Math.max(...mine.map((r) => r.rssMb)))} | ${mine.reduce((s, r) => s + r.errors, 0)} |`,
+      `| ${connections} | ${name} | ${fmt(rps)} | ${fmt(rps / rawRps, 2)} | ${m.p50} | ${m.p99} | ${fmt(m.cpuPerRequestMs, 2)} | ${fmt(m.postgresCpuPerRequestMs, 2)} | ${statements[name]} | ${fmt(Math.max(...mine.map((r) => r.rssMb)))} | ${mine.reduce((s, r) => s + r.errors, 0)} |`,
     );
   }
 }

@@ -22,7 +22,7 @@ import { createLogger } from "../src/logger.ts";
 import { buildServer, SERVER_BUNDLE } from "../scripts/build.mjs";
 import { childEnv } from "../test/helpers/processes.ts";
 import { spawn } from "node:child_process";
-import { cpuMs, rssMb } from "./load.ts";
+import { cpuMs, postmasterOf, rssMb } from "./load.ts";
 import { openBench } from "./setup.ts";
 
 const exec = promisify(execFile);
@@ -51,10 +51,7 @@ const anyCreator = () => creators[Math.floor(Math.random() * creators.length)]!;
 process.stderr.write(`pgbench -i -s ${SCALE} (its tables in the same database, dropped at the end)...\n`);
 await exec("pgbench", ["-i", "-q", "-s", String(SCALE), "-I", "dtGvp", databaseUrl]);
 
-// PostgreSQL's processes: the postmaster is the parent of any backend.
-const [{ pid: backend }] = (await db.prisma.$queryRaw<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`) as [{ pid: number }];
-const stat = readFileSync(`/proc/${backend}/stat`, "utf8");
-const postmaster = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+const postmaster = await postmasterOf(db);
 const commits = async () => {
   const [row] = await db.prisma.$queryRaw<{ n: bigint }[]>`
     SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()`;
