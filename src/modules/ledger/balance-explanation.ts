@@ -3,6 +3,7 @@ import type { Bucket } from "../../generated/prisma/enums.ts";
 import { NotFoundError } from "../errors.ts";
 import { cursorKey, decodeCursor, encodeCursor, filterFingerprint } from "./cursor.ts";
 import { LEDGER_COLUMNS, type LedgerRow } from "./ledger-query.ts";
+import { sqlLimit } from "../../db/sql-limit.ts";
 
 export type ExplainedEntry = LedgerRow & { visible: boolean; cursor: string };
 export type BalanceExplanation = {
@@ -41,7 +42,7 @@ export async function explainBucket(
         WHERE e.wallet_id = ${walletId} AND e.bucket = CAST(${bucket} AS "Bucket")
           ${after ? Prisma.sql`AND (e.created_at, e.id) < (${after.createdAt}, ${after.id})` : Prisma.empty}
         ORDER BY e.created_at DESC, e.id DESC
-        LIMIT ${page.first + 1}`,
+        ${sqlLimit(page.first + 1)}`,
     ],
     { isolationLevel: "RepeatableRead" },
   );

@@ -1,6 +1,7 @@
 import { Prisma, type PrismaClient } from "../../generated/prisma/client.ts";
 import { cursorKey, decodeCursor, encodeCursor, filterFingerprint, lazyPage } from "./cursor.ts";
 import { type ConnectionRequest, keysetBound, LEDGER_COLUMNS, type LedgerRow, pageShape, where } from "./ledger-query.ts";
+import { sqlLimit } from "../../db/sql-limit.ts";
 
 export type GroupLedgerPage = {
   edges: { cursor: string; node: LedgerRow }[];
@@ -36,10 +37,10 @@ export async function groupLedgerPage(
             SELECT ${LEDGER_COLUMNS} FROM ledger_entries e
             WHERE ${Prisma.join([where(Prisma.sql`w.id`, filter), ...bounds], " AND ")}
             ORDER BY e.created_at ${direction}, e.id ${direction}
-            LIMIT ${size + 1}
+            ${sqlLimit(size + 1)}
           ) p
           ORDER BY p."createdAt" ${direction}, p.id ${direction}
-          LIMIT ${size + 1}`;
+          ${sqlLimit(size + 1)}`;
   const more = rows.length > size;
   const page = rows.slice(0, size);
   if (backwards) page.reverse();

@@ -3,6 +3,7 @@ import { Prisma, type PrismaClient } from "../../generated/prisma/client.ts";
 import type { Bucket, LedgerType } from "../../generated/prisma/enums.ts";
 import { ValidationError } from "../errors.ts";
 import { cursorKey, decodeCursor, encodeCursor, filterFingerprint, lazyPage, type LedgerOrder, type Position } from "./cursor.ts";
+import { sqlLimit } from "../../db/sql-limit.ts";
 
 /**
  * Reads of one wallet's visible ledger entries by hand-written keyset SQL over the partial
@@ -39,10 +40,47 @@ export type LedgerRow = {
   createdAt: Date;
 };
 
-export const LEDGER_COLUMNS = Prisma.sql`e.id, e.uuid::text AS uuid, e.wallet_id AS "walletId", e.amount, e.fee, e.bucket::text AS bucket,
-  e.balance_after AS "balanceAfter", e.type::text AS type, e.status::text AS status, e.title, e.description,
-  e.external_id AS "externalId", e.source, e.destination, e.payout_id AS "payoutId", e.invoice_id AS "invoiceId",
-  e.payment_method_id AS "paymentMethodId", e.product_id AS "productId", e.created_at AS "createdAt"`;
+/** An entry's columns (table alias `e`) and the LedgerRow field each becomes; amounts are bigint. */
+const LEDGER_FIELDS: readonly (readonly [column: string, field: keyof LedgerRow, amount?: "amount"])[] = [
+  ["e.id", "id"],
+  ["e.uuid::text", "uuid"],
+  ["e.wallet_id", "walletId"],
+  ["e.amount", "amount", "amount"],
+  ["e.fee", "fee", "amount"],
+  ["e.bucket::text", "bucket"],
+  ["e.balance_after", "balanceAfter", "amount"],
+  ["e.type::text", "type"],
+  ["e.status::text", "status"],
+  ["e.title", "title"],
+  ["e.description", "description"],
+  ["e.external_id", "externalId"],
+  ["e.source", "source"],
+  ["e.destination", "destination"],
+  ["e.payout_id", "payoutId"],
+  ["e.invoice_id", "invoiceId"],
+  ["e.payment_method_id", "paymentMethodId"],
+  ["e.product_id", "productId"],
+  ["e.created_at", "createdAt"],
+];
+
+export const LEDGER_COLUMNS = Prisma.raw(LEDGER_FIELDS.map(([column, field]) => `${column} AS "${field}"`).join(", "));
+
+/**
+ * The rows `p` of a sub-select of LEDGER_COLUMNS as one JSON array ('[]' when none), amounts as
+ * text (exact past 2^53): one value to send and parse instead of a row per entry, for a page
+ * read together with its wallet. ledgerRowFromJson reads its elements.
+ */
+export const LEDGER_JSON = Prisma.raw(`coalesce(json_agg(p), '[]')`);
+export const LEDGER_TEXT_COLUMNS = Prisma.raw(
+  LEDGER_FIELDS.map(([column, field, amount]) => `${column}${amount ? "::text" : ""} AS "${field}"`).join(", "),
+);
+
+/** An element of LEDGER_JSON made a LedgerRow. */
+export function ledgerRowFromJson(element: LedgerRow): LedgerRow {
+  const row = ledgerRow(element);
+  row.createdAt = new Date(element.createdAt);
+  return row;
+}
 
 /** A row of LEDGER_COLUMNS as a driver gives it (bigint columns may come as text) made a LedgerRow. */
 export const ledgerRow = (row: LedgerRow): LedgerRow => ({
@@ -175,13 +213,18 @@ export function pageBounds(key: Buffer, shape: PageShape, args: ConnectionArgs, 
 }
 
 /** One wallet's page (and one entry more, to know whether more follow), wallet an id or a column. */
-export function pageQuery(wallet: number | Prisma.Sql, shape: PageShape, bounds: PageBounds): Prisma.Sql {
+export function pageQuery(
+  wallet: number | Prisma.Sql,
+  shape: PageShape,
+  bounds: PageBounds,
+  columns = LEDGER_COLUMNS,
+): Prisma.Sql {
   const { filter, order, direction } = shape;
   const conditions = [where(wallet, filter)];
   if (bounds.after) conditions.push(keysetBound(bounds.after, order === "DATE_DESC" ? "<" : ">"));
   if (bounds.before) conditions.push(keysetBound(bounds.before, order === "DATE_DESC" ? ">" : "<"));
-  return Prisma.sql`SELECT ${LEDGER_COLUMNS} FROM ledger_entries e WHERE ${Prisma.join(conditions, " AND ")}
-    ORDER BY e.created_at ${direction}, e.id ${direction} LIMIT ${shape.size + 1}`;
+  return Prisma.sql`SELECT ${columns} FROM ledger_entries e WHERE ${Prisma.join(conditions, " AND ")}
+    ORDER BY e.created_at ${direction}, e.id ${direction} ${sqlLimit(shape.size + 1)}`;
 }
 
 /** A wallet's connection from the rows pageQuery found (in any order). */

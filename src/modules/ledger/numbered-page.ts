@@ -11,6 +11,7 @@ import {
   normalise,
   where,
 } from "./ledger-query.ts";
+import { sqlLimit } from "../../db/sql-limit.ts";
 
 /** Numbered pages, newest first, for legacy clients (Laravel's paginator shape). */
 export type LedgerPage = { items: LedgerRow[]; total: number; currentPage: number; perPage: number; lastPage: number };
@@ -37,7 +38,7 @@ export function numberedPageQuery(wallet: number | Prisma.Sql, req: ReturnType<t
     SELECT p.*, t.n AS total FROM (${countQuery(wallet, req.filter)}) t LEFT JOIN LATERAL (
       SELECT ${LEDGER_COLUMNS} FROM ledger_entries e WHERE ${where(wallet, req.filter)}
       ORDER BY e.created_at DESC, e.id DESC
-      LIMIT ${req.perPage} OFFSET ${(req.page - 1) * req.perPage}
+      ${sqlLimit(req.perPage)} OFFSET ${(req.page - 1) * req.perPage}
     ) p ON true`;
 }
 

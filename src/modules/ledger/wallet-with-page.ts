@@ -6,8 +6,10 @@ import {
   type ConnectionRequest,
   connectionOf,
   type LedgerConnection,
+  LEDGER_JSON,
+  LEDGER_TEXT_COLUMNS,
   type LedgerRow,
-  ledgerRow,
+  ledgerRowFromJson,
   pageQuery,
   pageShape,
 } from "./ledger-query.ts";
@@ -23,8 +25,8 @@ import {
 const WALLET = "wallet.";
 
 /**
- * An account's wallet and one page of its entries in one statement (the hot read: the wallet
- * is looked up by its account, so the page cannot wait for its id). The cursors' signatures and
+ * An account's wallet and one page of its entries in one statement and one row, the page as JSON
+ * (the hot read: the wallet is looked up by its account, so the page cannot wait for its id). The cursors' signatures and
  * order are checked first; whether they were issued for this wallet, once its id is known: when
  * not, the connection is null and the ordinary path answers the request (and its error).
  * Throws the request's ValidationError or InvalidCursorError as ledgerConnections would.
@@ -39,17 +41,15 @@ export async function walletWithPage(
   const after = args.after ? readCursor(key, args.after, { order: shape.order, argument: "after" }) : null;
   const before = args.before ? readCursor(key, args.before, { order: shape.order, argument: "before" }) : null;
   const bounds = { after: after?.position ?? null, before: before?.position ?? null };
-  const rows = await db.query<Record<string, unknown>>(Prisma.sql`
-    SELECT ${walletColumns(WALLET)}, p.* FROM wallets w
-    LEFT JOIN LATERAL (${pageQuery(Prisma.sql`w.id`, shape, bounds)}) p ON true
-    WHERE w.account_id = ${accountId}`);
+  const rows = await db.query<Record<string, unknown> & { page: LedgerRow[] }>(Prisma.sql`
+    SELECT ${walletColumns(WALLET)}, (SELECT ${LEDGER_JSON} FROM (${pageQuery(Prisma.sql`w.id`, shape, bounds, LEDGER_TEXT_COLUMNS)}) p) AS page
+    FROM wallets w WHERE w.account_id = ${accountId}`);
   if (rows.length === 0) return null;
   const wallet = walletRow(rows[0]!, WALLET);
   const fingerprint = filterFingerprint({ walletId: wallet.id, filter: shape.filter });
   if ((after && after.fingerprint !== fingerprint) || (before && before.fingerprint !== fingerprint))
     return { wallet, connection: null };
-  // The wallet's columns are left out by ledgerRow, which takes an entry's fields only.
-  const entries = rows.filter((row) => row.id !== null).map((row) => ledgerRow(row as unknown as LedgerRow));
+  const entries = rows[0]!.page.map(ledgerRowFromJson);
   return { wallet, connection: connectionOf(db, key, shape, bounds, wallet.id, entries) };
 }
 

@@ -3,6 +3,7 @@ import type { LedgerType } from "../../generated/prisma/enums.ts";
 import { accountGroupOf, groupMembers } from "../accounts/account-group.service.ts";
 import { ValidationError } from "../errors.ts";
 import { REPORT_TYPES, REPORTED_LEDGER_TYPES, type ReportType } from "./report-types.ts";
+import { sqlLimit } from "../../db/sql-limit.ts";
 
 export type ReportFilter = {
   childOrganizationId?: number | null;
@@ -157,7 +158,7 @@ export async function transactionReport(
     FROM (
       SELECT * FROM (${pagePerWallet(walletIds, args.filter, offset + args.perPage)}) u
       ORDER BY u.created_at DESC, u.id DESC
-      LIMIT ${args.perPage} OFFSET ${offset}
+      ${sqlLimit(args.perPage)} OFFSET ${offset}
     ) e
     JOIN wallets w ON w.id = e.wallet_id
     JOIN accounts a ON a.id = w.account_id
