@@ -19,10 +19,19 @@ const ALSO_READ = [fileURLToPath(import.meta.url), `${ROOT}package-lock.json`];
 
 /**
  * Left to Node at run time: PGlite and Prisma's runtime load their WebAssembly and data files next
- * to their own modules; pg, once bundled, sent a malformed start-up message to the server;
+ * to their own modules (PGlite and its Prisma adapter are imported only when the embedded
+ * database is opened: left in the bundle, their static imports would load them at every start); pg, once bundled, sent a malformed start-up message to the server;
  * GraphiQL's renderer is ~9 MB of inlined assets, imported on the first visit only.
  */
-const UNBUNDLED = ["@electric-sql/pglite", "@electric-sql/pglite/*", "@prisma/*", "pg", "pg-*", "@graphql-yoga/render-graphiql"];
+const UNBUNDLED = [
+  "@electric-sql/pglite",
+  "@electric-sql/pglite/*",
+  "pglite-prisma-adapter",
+  "@prisma/*",
+  "pg",
+  "pg-*",
+  "@graphql-yoga/render-graphiql",
+];
 
 export async function buildServer() {
   const { build } = await import("esbuild");
