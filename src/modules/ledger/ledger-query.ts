@@ -66,11 +66,12 @@ const LEDGER_FIELDS: readonly (readonly [column: string, field: keyof LedgerRow,
 export const LEDGER_COLUMNS = Prisma.raw(LEDGER_FIELDS.map(([column, field]) => `${column} AS "${field}"`).join(", "));
 
 /**
- * The rows `p` of a sub-select of LEDGER_COLUMNS as one JSON array ('[]' when none), amounts as
- * text (exact past 2^53): one value to send and parse instead of a row per entry, for a page
- * read together with its wallet. ledgerRowFromJson reads its elements.
+ * The rows `p` of a sub-select of LEDGER_TEXT_COLUMNS as one JSON array ('[]' when none): one
+ * value to send and parse instead of a row per entry, for a page read together with its wallet
+ * (whose columns would otherwise repeat on every row). ledgerRowFromJson reads its elements.
  */
 export const LEDGER_JSON = Prisma.raw(`coalesce(json_agg(p), '[]')`);
+/** LEDGER_COLUMNS with the amounts as text, so that they stay exact past 2^53 in JSON. */
 export const LEDGER_TEXT_COLUMNS = Prisma.raw(
   LEDGER_FIELDS.map(([column, field, amount]) => `${column}${amount ? "::text" : ""} AS "${field}"`).join(", "),
 );

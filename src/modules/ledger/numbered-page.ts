@@ -20,8 +20,10 @@ export type NumberedPageArgs = { page: number; perPage: number; filter?: LedgerF
 /** The total and the page's rows: one row with a null entry when the page is empty. */
 export type NumberedPageRow = { [K in keyof LedgerRow]: LedgerRow[K] | null } & { total: number };
 
+export type NumberedPageRequest = NumberedPageArgs & { filter: LedgerFilter };
+
 /** The arguments checked (ValidationError) and the filter in its canonical form. */
-export function numberedPageRequest(args: NumberedPageArgs): NumberedPageArgs & { filter: LedgerFilter } {
+export function numberedPageRequest(args: NumberedPageArgs): NumberedPageRequest {
   if (!Number.isInteger(args.page) || args.page < 1) throw ValidationError.field("page", "must be an integer of at least 1");
   if (!Number.isInteger(args.perPage) || args.perPage < 1 || args.perPage > MAX_PAGE_SIZE) {
     throw ValidationError.field("perPage", `must be an integer between 1 and ${MAX_PAGE_SIZE}`);
@@ -33,21 +35,30 @@ export function numberedPageRequest(args: NumberedPageArgs): NumberedPageArgs & 
  * The total and the page in one statement, its rows as NumberedPageRow. The wallet is an id or
  * a column (the LATERAL join's `w.id`), as in `where`.
  */
-export function numberedPageQuery(wallet: number | Prisma.Sql, req: ReturnType<typeof numberedPageRequest>): Prisma.Sql {
+export function numberedPageQuery(wallet: number | Prisma.Sql, req: NumberedPageRequest): Prisma.Sql {
   return Prisma.sql`
-    SELECT p.*, t.n AS total FROM (${countQuery(wallet, req.filter)}) t LEFT JOIN LATERAL (
-      SELECT ${LEDGER_COLUMNS} FROM ledger_entries e WHERE ${where(wallet, req.filter)}
-      ORDER BY e.created_at DESC, e.id DESC
-      ${sqlLimit(req.perPage)} OFFSET ${(req.page - 1) * req.perPage}
-    ) p ON true`;
+    SELECT p.*, t.n AS total FROM (${countQuery(wallet, req.filter)}) t LEFT JOIN LATERAL (${pageEntries(wallet, req)}) p ON true`;
+}
+
+/** The page's entries, newest first, in `columns`. */
+export function pageEntries(wallet: number | Prisma.Sql, req: NumberedPageRequest, columns = LEDGER_COLUMNS): Prisma.Sql {
+  return Prisma.sql`SELECT ${columns} FROM ledger_entries e WHERE ${where(wallet, req.filter)}
+    ORDER BY e.created_at DESC, e.id DESC ${sqlLimit(req.perPage, (req.page - 1) * req.perPage)}`;
 }
 
 /** The page from the rows of numberedPageQuery (in page order). */
 export function numberedPageOf(rows: NumberedPageRow[], req: NumberedPageArgs): LedgerPage {
-  const total = rows[0]?.total ?? 0;
   const items = rows.filter((r) => r.id !== null).map((row) => ledgerRow(row as unknown as LedgerRow));
-  return { items, total, currentPage: req.page, perPage: req.perPage, lastPage: Math.max(1, Math.ceil(total / req.perPage)) };
+  return pageOf(items, rows[0]?.total ?? 0, req);
 }
+
+export const pageOf = (items: LedgerRow[], total: number, req: NumberedPageArgs): LedgerPage => ({
+  items,
+  total,
+  currentPage: req.page,
+  perPage: req.perPage,
+  lastPage: Math.max(1, Math.ceil(total / req.perPage)),
+});
 
 /** One wallet's numbered page. */
 export async function ledgerPage(db: Database, walletId: number, args: NumberedPageArgs): Promise<LedgerPage> {

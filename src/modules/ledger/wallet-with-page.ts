@@ -5,6 +5,7 @@ import { cursorKey, filterFingerprint, readCursor } from "./cursor.ts";
 import {
   type ConnectionRequest,
   connectionOf,
+  countQuery,
   type LedgerConnection,
   LEDGER_JSON,
   LEDGER_TEXT_COLUMNS,
@@ -13,14 +14,7 @@ import {
   pageQuery,
   pageShape,
 } from "./ledger-query.ts";
-import {
-  type LedgerPage,
-  type NumberedPageArgs,
-  numberedPageOf,
-  numberedPageQuery,
-  numberedPageRequest,
-  type NumberedPageRow,
-} from "./numbered-page.ts";
+import { type LedgerPage, type NumberedPageArgs, numberedPageRequest, pageEntries, pageOf } from "./numbered-page.ts";
 
 const WALLET = "wallet.";
 
@@ -55,7 +49,7 @@ export async function walletWithPage(
 
 /**
  * An account's wallet and one numbered page of its entries (legacy clients' hot read) in one
- * statement. Throws the request's ValidationError as ledgerPage would.
+ * statement and one row, the page as JSON. Throws the request's ValidationError as ledgerPage would.
  */
 export async function walletWithNumberedPage(
   db: Database,
@@ -63,11 +57,13 @@ export async function walletWithNumberedPage(
   args: NumberedPageArgs,
 ): Promise<{ wallet: Wallet; page: LedgerPage } | null> {
   const req = numberedPageRequest(args);
-  const rows = await db.query<Record<string, unknown>>(Prisma.sql`
-    SELECT ${walletColumns(WALLET)}, n.* FROM wallets w
-    CROSS JOIN LATERAL (${numberedPageQuery(Prisma.sql`w.id`, req)}) n
-    WHERE w.account_id = ${accountId}
-    ORDER BY n."createdAt" DESC, n.id DESC`);
+  const rows = await db.query<Record<string, unknown> & { total: number; page: LedgerRow[] }>(Prisma.sql`
+    SELECT ${walletColumns(WALLET)}, (${countQuery(Prisma.sql`w.id`, req.filter)}) AS total,
+      (SELECT ${LEDGER_JSON} FROM (${pageEntries(Prisma.sql`w.id`, req, LEDGER_TEXT_COLUMNS)}) p) AS page
+    FROM wallets w WHERE w.account_id = ${accountId}`);
   if (rows.length === 0) return null;
-  return { wallet: walletRow(rows[0]!, WALLET), page: numberedPageOf(rows as NumberedPageRow[], req) };
+  const row = rows[0]!;
+  // json_agg keeps the sub-select's order in practice, but nothing promises it.
+  const items = row.page.map(ledgerRowFromJson).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id);
+  return { wallet: walletRow(row, WALLET), page: pageOf(items, row.total, req) };
 }

@@ -158,7 +158,7 @@ export async function transactionReport(
     FROM (
       SELECT * FROM (${pagePerWallet(walletIds, args.filter, offset + args.perPage)}) u
       ORDER BY u.created_at DESC, u.id DESC
-      ${sqlLimit(args.perPage)} OFFSET ${offset}
+      ${sqlLimit(args.perPage, offset)}
     ) e
     JOIN wallets w ON w.id = e.wallet_id
     JOIN accounts a ON a.id = w.account_id
