@@ -30,6 +30,8 @@ import { useViewer } from "./plugins/use-viewer.ts";
 import { useRestRoutes } from "./rest/router.ts";
 import { inProcessRunner } from "./rest/run-operation.ts";
 import { restRoutes } from "./rest/routes/index.ts";
+import type { ReadReplicas } from "./db/read-replicas.ts";
+import { useReadReplicas } from "./plugins/use-read-replicas.ts";
 
 export type AppDeps = {
   db: Database;
@@ -39,6 +41,8 @@ export type AppDeps = {
   };
   /** Made here unless the caller serves them elsewhere too (the separate metrics port). */
   metrics?: AppMetrics;
+  /** Streaming standbys for queries (DATABASE_READ_URLS); none: everything runs on `db`. */
+  replicas?: ReadReplicas | null;
   /** Live events; made here unless the caller closes them on shutdown. */
   events?: WalletEventHub;
   /**
@@ -67,7 +71,15 @@ export type Layer = (typeof LAYERS)[number];
  * /graphql (GraphiQL in a browser), /healthz, /readyz, /metrics, and the legacy REST paths under /api. Tests call `app.fetch` directly
  * or mount it on a real socket.
  */
-export function createApp({ db, logger, config = {}, metrics = createAppMetrics(db, restRoutes), events, layersOff }: AppDeps) {
+export function createApp({
+  db,
+  logger,
+  config = {},
+  replicas = null,
+  metrics = createAppMetrics(db, restRoutes, replicas),
+  events,
+  layersOff,
+}: AppDeps) {
   const off = new Set(layersOff?.layers ?? []);
   const layer = <P>(name: Layer, ...plugins: P[]): P[] => (off.has(name) ? [] : plugins);
   const holdPeriodDays = config.holdPeriodDays ?? 7;
@@ -150,7 +162,8 @@ export function createApp({ db, logger, config = {}, metrics = createAppMetrics(
         check: async () => {
           try {
             await db.ping();
-            return true;
+            // With read replicas, each one's lag (a replica that lags or is down is skipped, not a reason to be unready).
+            return replicas ? Response.json({ ready: true, replicas: replicaStates(replicas) }) : true;
           } catch (err) {
             logger.warn({ err: (err as Error).message }, "readiness check failed");
             return false;
@@ -158,6 +171,8 @@ export function createApp({ db, logger, config = {}, metrics = createAppMetrics(
         },
       }),
       ...useTrustedDocuments(limits.graphql.trustedDocuments),
+      // After the viewer is known (its last write) and before execution.
+      ...(replicas ? [useReadReplicas(replicas, (target) => metrics.countRead(target))] : []),
       ...layer("rateLimit", useRateLimit({ limits: rateLimits, clientAddress: clientAddress.addressOf })),
       ...layer("inputHygiene", useInputHygiene({ maxStringLength: limits.maxStringLength })),
       ...(off.has("graphqlLimits") ? [] : useGraphQLLimits(limits.graphql)),
@@ -179,6 +194,9 @@ export function createApp({ db, logger, config = {}, metrics = createAppMetrics(
 }
 
 export type App = ReturnType<typeof createApp>;
+
+const replicaStates = (replicas: ReadReplicas) =>
+  replicas.states().map((r) => ({ location: r.location, lagMs: r.lagMs, usable: r.usable }));
 
 /** The viewer layer left out (benchmarks): every request runs as this viewer, no token read. */
 const fixedViewer = (viewer: Viewer | null): Plugin<{ viewer: Viewer | null; clientAddress: string | null }> => ({

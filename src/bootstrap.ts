@@ -1,6 +1,8 @@
 import type { Config } from "./config.ts";
 import { type Database, openDatabase } from "./db/database.ts";
 import { MigrationError, migrate } from "./db/migrate.ts";
+import { ReadReplicas } from "./db/read-replicas.ts";
+import { cursorKey } from "./modules/ledger/cursor.ts";
 import type { Logger } from "./logger.ts";
 import { type DemoToken, databaseIsEmpty, loadDemoData } from "./modules/demo/demo-data.ts";
 
@@ -59,4 +61,18 @@ export async function tokenHint(db: Database): Promise<string> {
     `Tokens: \`npm run cli -- demo\` issues fresh ones for the demo accounts, \`npm run cli -- token create --account <id>\` ` +
     `for any account${whileRunning}.`
   );
+}
+
+/**
+ * The configured read replicas (none: null). The cursor key is made on the primary first, so
+ * that the replicas, which cannot write, find it.
+ */
+export async function openReadReplicas(db: Database, config: Config, logger: Logger): Promise<ReadReplicas | null> {
+  if (config.readReplicas.urls.length === 0 || config.database.kind !== "postgres") return null;
+  await cursorKey(db.prisma);
+  const { url: _primary, ...connection } = config.database;
+  const replicas = await ReadReplicas.open(db, config.readReplicas, connection, logger);
+  for (const r of replicas.states())
+    logger.info({ replica: r.location, lagMs: r.lagMs, usable: r.usable }, "read replica configured");
+  return replicas;
 }

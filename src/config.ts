@@ -1,6 +1,7 @@
 import path from "node:path";
 import { z } from "zod";
 import type { DatabaseOptions } from "./db/database.ts";
+import type { ReplicaOptions } from "./db/read-replicas.ts";
 import { DEFAULT_LIMITS, type LimitsConfig } from "./limits/limits-config.ts";
 import type { MetricsConfig } from "./metrics/app-metrics.ts";
 import { DEFAULT_TOKEN_CACHE, type TokenCacheOptions } from "./modules/accounts/token-cache.ts";
@@ -22,6 +23,18 @@ const ConfigSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
     .optional(),
+  DATABASE_READ_URLS: z
+    .string()
+    .default("")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((u) => u.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^postgres(ql)?:\/\//, "each must be a postgres:// or postgresql:// URL"))),
+  REPLICA_MAX_LAG_MS: z.coerce.number().int().min(0).max(3_600_000).default(1_000),
+  REPLICA_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(100),
   DATA_DIR: z.string().min(1).default("./data"),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
@@ -103,6 +116,8 @@ export type Config = {
   host: string;
   port: number;
   database: DatabaseOptions;
+  /** Streaming standbys that answer reads (PostgreSQL only); none by default. */
+  readReplicas: ReplicaOptions;
   /** Longest wait for a connection to start a transaction before the request answers 503. */
   transactionWaitMs: number;
   /** Longest a money movement waits in this process's per-wallet queue before answering 409. */
@@ -143,6 +158,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const e = parsed.data;
+  if (e.DATABASE_READ_URLS.length > 0 && !e.DATABASE_URL)
+    throw new ConfigError(
+      "Invalid configuration:\n  DATABASE_READ_URLS: read replicas need DATABASE_URL (the primary they stream from)",
+    );
   return {
     nodeEnv: e.NODE_ENV,
     host: e.HOST,
@@ -157,6 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           lockTimeoutMs: e.DB_LOCK_TIMEOUT_MS,
         }
       : { kind: "pglite", dataDir: path.resolve(e.DATA_DIR) },
+    readReplicas: { urls: e.DATABASE_READ_URLS, maxLagMs: e.REPLICA_MAX_LAG_MS, pollMs: e.REPLICA_POLL_MS },
     loadDemoData: e.LOAD_DEMO_DATA,
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

@@ -1,6 +1,13 @@
 import http from "node:http";
 import { createApp } from "./app.ts";
-import { DatabaseConnectError, formatDemoTokens, maybeLoadDemoData, openMigratedDatabase, tokenHint } from "./bootstrap.ts";
+import {
+  DatabaseConnectError,
+  formatDemoTokens,
+  maybeLoadDemoData,
+  openMigratedDatabase,
+  openReadReplicas,
+  tokenHint,
+} from "./bootstrap.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { DataDirLockedError } from "./db/data-dir-lock.ts";
 import { MigrationError } from "./db/migrate.ts";
@@ -27,9 +34,11 @@ async function main(): Promise<void> {
   const db = await openMigratedDatabase(config, logger);
   onSignal = () => void db.close().finally(() => process.exit(0));
   const demoTokens = await maybeLoadDemoData(db, config);
-  const metrics = createAppMetrics(db, restRoutes);
+  const replicas = await openReadReplicas(db, config, logger);
+  onSignal = () => void Promise.all([replicas?.close(), db.close()]).finally(() => process.exit(0));
+  const metrics = createAppMetrics(db, restRoutes, replicas);
   const events = new WalletEventHub(db, logger, config.limits.subscriptions);
-  const app = createApp({ db, logger, config, metrics, events });
+  const app = createApp({ db, logger, config, metrics, events, replicas });
   const server = http.createServer(app);
   await listen(server, config.port, config.host);
   const metricsServer = config.metrics.port === null ? null : createMetricsServer(metrics, config.metrics);
@@ -70,6 +79,7 @@ async function main(): Promise<void> {
       server.close(() => resolve());
       server.closeIdleConnections();
     });
+    await replicas?.close();
     await db.close();
     logger.info("stopped");
     logger.flush(() => process.exit(0));

@@ -1,10 +1,11 @@
 import { usePrometheus } from "@graphql-yoga/plugin-prometheus";
 import type { Plugin } from "graphql-yoga";
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { Database } from "../db/database.ts";
 import type { Route } from "../rest/route.ts";
 import { surfaceOfPath } from "../rest/surfaces.ts";
 import { domainRegistry } from "./domain-metrics.ts";
+import type { ReadReplicas } from "../db/read-replicas.ts";
 
 export type MetricsConfig = {
   /** Set: /metrics needs `Authorization: Bearer <token>`. */
@@ -22,7 +23,7 @@ const OPS_PATHS = new Set(["/graphql", "/healthz", "/readyz", "/metrics", "/api/
  * GraphQL operations by name with parse/validate/execute durations (Yoga's Prometheus plugin),
  * the database pool, process metrics, and the domain's counters (domain-metrics.ts).
  */
-export function createAppMetrics(db: Database, routes: Route[]) {
+export function createAppMetrics(db: Database, routes: Route[], replicas: ReadReplicas | null = null) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "wallet_gateway_" });
   const http = new Histogram({
@@ -45,6 +46,33 @@ export function createAppMetrics(db: Database, routes: Route[]) {
     },
   });
 
+  const reads = new Counter({
+    name: "wallet_db_reads_total",
+    help: "GraphQL queries (and the REST reads that run one) by where they ran: a read replica or the primary.",
+    labelNames: ["target"] as const,
+    registers: [registry],
+  });
+  if (replicas) {
+    new Gauge({
+      name: "wallet_db_replica_lag_ms",
+      help: "How long ago the primary wrote the oldest position each read replica has not replayed (-1: not answering).",
+      labelNames: ["replica"] as const,
+      registers: [registry],
+      collect() {
+        for (const r of replicas.states()) this.set({ replica: r.location }, r.lagMs ?? -1);
+      },
+    });
+    new Gauge({
+      name: "wallet_db_replica_usable",
+      help: "1 when a read replica answers and lags at most REPLICA_MAX_LAG_MS (reads go there), else 0.",
+      labelNames: ["replica"] as const,
+      registers: [registry],
+      collect() {
+        for (const r of replicas.states()) this.set({ replica: r.location }, r.usable ? 1 : 0);
+      },
+    });
+  }
+
   /** The route label: a REST route's pattern, an ops path, or "unmatched" (labels stay few whatever clients send). */
   const routeOf = (path: string): { surface: string; route: string } => {
     const trimmed = path.length > 1 ? path.replace(/\/+$/, "") : path;
@@ -57,6 +85,10 @@ export function createAppMetrics(db: Database, routes: Route[]) {
   return {
     registry,
     /** Never throws: metrics must not change an answer. */
+    /** A query ran on a read replica or on the primary. */
+    countRead(target: "replica" | "primary") {
+      reads.inc({ target });
+    },
     observeRequest(request: Request, status: number, seconds: number) {
       try {
         const { surface, route } = routeOf(new URL(request.url).pathname);

@@ -18,6 +18,9 @@ export function cursorKey(prisma: PrismaClient): Promise<Buffer> {
   let key = keys.get(prisma);
   if (!key) {
     key = (async () => {
+      // Read first: a read replica cannot write, and finds the key the primary made at start.
+      const found = await prisma.setting.findUnique({ where: { key: "cursor.hmac_key" } });
+      if (found) return Buffer.from(found.value as string, "hex");
       const candidate = randomBytes(32).toString("hex");
       await prisma.$executeRaw`INSERT INTO settings (key, value) VALUES ('cursor.hmac_key', to_jsonb(${candidate}::text)) ON CONFLICT (key) DO NOTHING`;
       const row = await prisma.setting.findUniqueOrThrow({ where: { key: "cursor.hmac_key" } });
