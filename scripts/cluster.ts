@@ -3,7 +3,7 @@
 // (the production build) reading from the standby, and nginx in front of them. Prints the
 // addresses; `down` stops everything and removes the cluster's directory.
 //
-// CLUSTER_DIR (default: <tmp>/wallet-cluster), CLUSTER_PORT_BASE (default 55400: nginx on +0,
+// CLUSTER_DIR (default: <tmp>/wallet-cluster, /tmp/wallet-cluster as root), CLUSTER_PORT_BASE (default 55400: nginx on +0,
 // the gateways on +1 and +2, the primary on +10, the standby on +11), CLUSTER_STANDBY_DELAY_MS
 // (recovery_min_apply_delay, default 0: a standby behind on purpose, for the read-your-writes
 // scenario), CLUSTER_GATEWAY_ENV (extra KEY=VALUE pairs for both gateways, space-separated).
@@ -15,7 +15,10 @@ import { fileURLToPath } from "node:url";
 import { buildServer, bundleIsUpToDate, SERVER_BUNDLE } from "./build.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const DIR = process.env.CLUSTER_DIR ?? path.join(tmpdir(), "wallet-cluster");
+/** PostgreSQL refuses to run as root: as root, its commands run as the postgres user. */
+const asRoot = process.getuid?.() === 0;
+// As root, under /tmp: the postgres user must reach its data directories (a private TMPDIR would not do).
+const DIR = process.env.CLUSTER_DIR ?? path.join(asRoot ? "/tmp" : tmpdir(), "wallet-cluster");
 const BASE = Number(process.env.CLUSTER_PORT_BASE ?? 55400);
 const DELAY_MS = Number(process.env.CLUSTER_STANDBY_DELAY_MS ?? 0);
 const PORTS = { nginx: BASE, gateways: [BASE + 1, BASE + 2], primary: BASE + 10, standby: BASE + 11 };
@@ -49,8 +52,6 @@ function pgBin(name: string): string {
   return `/usr/lib/postgresql/${versions[0]}/bin/${name}`;
 }
 
-/** PostgreSQL refuses to run as root: as root, its commands run as the postgres user. */
-const asRoot = process.getuid?.() === 0;
 function pg(name: string, args: string[]): string {
   const [cmd, argv] = asRoot ? ["runuser", ["-u", "postgres", "--", pgBin(name), ...args]] : [pgBin(name), args];
   return execFileSync(cmd, argv, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });

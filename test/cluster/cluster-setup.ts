@@ -10,7 +10,8 @@ export default async function setup(): Promise<() => Promise<void>> {
     "RATE_LIMIT_SERVICE_PER_MINUTE=1000000000",
     "RATE_LIMIT_SERVICE_PER_HOUR=1000000000",
   ].join(" ");
-  process.env.CLUSTER_DIR ??= `${process.env.TMPDIR ?? "/tmp"}/wallet-cluster-test`;
+  // Not under TMPDIR: as root, the postgres user must reach the data directories.
+  process.env.CLUSTER_DIR ??= "/tmp/wallet-cluster-test";
   const cluster = await import("../../scripts/cluster.ts");
   await cluster.down(); // what an interrupted run left
   await cluster.up();
