@@ -10,8 +10,9 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     // Files named *.postgres.test.ts need a PostgreSQL server (several sessions or processes on
     // one database); they run in the PostgreSQL leg (DATABASE_URL=... npm test), as CI does.
-    // *.browser.test.ts need Chromium: `npm run test:browser` (vitest.browser.config.ts).
-    exclude: ["test/browser/**", ...(process.env.DATABASE_URL ? [] : ["test/**/*.postgres.test.ts"])],
+    // *.browser.test.ts need Chromium: `npm run test:browser` (vitest.browser.config.ts);
+    // test/cluster/ needs the whole topology: `npm run test:cluster` (vitest.cluster.config.ts).
+    exclude: ["test/browser/**", "test/cluster/**", ...(process.env.DATABASE_URL ? [] : ["test/**/*.postgres.test.ts"])],
     globalSetup: ["test/helpers/global-setup.ts"],
     setupFiles: ["test/helpers/setup-file.ts"],
     testTimeout: 60_000,

@@ -234,7 +234,8 @@ export async function up(): Promise<ClusterAddresses> {
   return ADDRESSES;
 }
 
-const alive = (pid: number) => {
+/** Whether a process of that id still runs. */
+export const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
     return true;

@@ -15,6 +15,17 @@ const boolish = z
 const count = (fallback: number, max = 1_000_000_000) => z.coerce.number().int().min(1).max(max).default(fallback);
 const L = DEFAULT_LIMITS;
 
+/** A comma-separated list, blanks dropped (unset: none). */
+const commaList = z
+  .string()
+  .default("")
+  .transform((v) =>
+    v
+      .split(",")
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
+
 const ConfigSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
   HOST: z.string().min(1).default("0.0.0.0"),
@@ -23,16 +34,9 @@ const ConfigSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
     .optional(),
-  DATABASE_READ_URLS: z
-    .string()
-    .default("")
-    .transform((v) =>
-      v
-        .split(",")
-        .map((u) => u.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.string().regex(/^postgres(ql)?:\/\//, "each must be a postgres:// or postgresql:// URL"))),
+  DATABASE_READ_URLS: commaList.pipe(
+    z.array(z.string().regex(/^postgres(ql)?:\/\//, "each must be a postgres:// or postgresql:// URL")),
+  ),
   REPLICA_MAX_LAG_MS: z.coerce.number().int().min(0).max(3_600_000).default(1_000),
   REPLICA_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(100),
   DATA_DIR: z.string().min(1).default("./data"),
@@ -78,16 +82,7 @@ const ConfigSchema = z.object({
   SUBSCRIPTION_REPLAY_MAX: count(L.subscriptions.replayMax, 100_000),
   EVENTS_CATCH_UP_MS: z.coerce.number().int().min(50).max(60_000).default(L.subscriptions.catchUpMs),
   TRUST_PROXY: z.enum(["true", "false"]).default("false"),
-  CORS_ORIGINS: z
-    .string()
-    .default("")
-    .transform((v) =>
-      v
-        .split(",")
-        .map((o) => o.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.url({ protocol: /^https?$/ }))),
+  CORS_ORIGINS: commaList.pipe(z.array(z.url({ protocol: /^https?$/ }))),
   CASHOUT_MINIMUMS: z
     .string()
     .default("")

@@ -1,21 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/database.ts";
-import { gatewayPid, startGateway, waitReady } from "../../scripts/cluster.ts";
+import { alive, gatewayPid, startGateway, waitReady } from "../../scripts/cluster.ts";
 import { createCreator } from "../helpers/factories.ts";
 import { ADDRESSES, deposit, openPrimary } from "./helpers.ts";
 
 const LB = ADDRESSES.balancer;
 const WORKERS = 8;
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 async function exited(pid: number): Promise<void> {
   while (alive(pid)) await new Promise((r) => setTimeout(r, 50));
 }
