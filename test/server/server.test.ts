@@ -125,4 +125,21 @@ describe("the server process (npm start) on a real socket", () => {
     expect(err).toMatch(/LOG_LEVEL: .*\(got "loud"\)/);
     expect(err).not.toMatch(/at \S+ \(/);
   });
+
+  it("refuses read replicas that are not PostgreSQL URLs, and read replicas without a primary", async () => {
+    const bad = runServer(
+      childEnv({
+        DATABASE_URL: "postgres://a@127.0.0.1:1/x",
+        DATABASE_READ_URLS: "postgres://b@127.0.0.1:2/x, mysql://c",
+        PORT: "0",
+      }),
+    );
+    expect(await bad.exited).toBe(1);
+    expect(bad.stderr()).toMatch(/DATABASE_READ_URLS\.1: each must be a postgres:\/\/ or postgresql:\/\/ URL/);
+    const alone = runServer(childEnv({ DATABASE_READ_URLS: "postgres://b@127.0.0.1:2/x", PORT: "0" }));
+    expect(await alone.exited).toBe(1);
+    expect(alone.stderr()).toBe(
+      "wallet-gateway: Invalid configuration:\n  DATABASE_READ_URLS: read replicas need DATABASE_URL (the primary they stream from)\n",
+    );
+  });
 });
