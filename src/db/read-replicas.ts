@@ -56,7 +56,13 @@ export class ReadReplicas {
     const dbs = await Promise.all(options.urls.map((url) => openDatabase({ kind: "postgres", ...connection, url }, logger)));
     const replicas = new ReadReplicas(primary, dbs, options, logger);
     await replicas.poll();
-    replicas.timer = setInterval(() => void replicas.poll(), options.pollMs);
+    // A reading that outlasts the interval (a replica that hangs until its connect timeout) is not doubled.
+    let polling = false;
+    replicas.timer = setInterval(() => {
+      if (polling) return;
+      polling = true;
+      void replicas.poll().finally(() => (polling = false));
+    }, options.pollMs);
     replicas.timer.unref();
     return replicas;
   }
