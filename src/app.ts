@@ -32,6 +32,7 @@ import { inProcessRunner } from "./rest/run-operation.ts";
 import { restRoutes } from "./rest/routes/index.ts";
 import type { ReadReplicas } from "./db/read-replicas.ts";
 import { useReadReplicas } from "./plugins/use-read-replicas.ts";
+import { useEventIds } from "./plugins/use-event-ids.ts";
 
 export type AppDeps = {
   db: Database;
@@ -147,6 +148,7 @@ export function createApp({
       ...layer("requestLog", useRequestLog({ logger, ...(off.has("metrics") ? {} : { metrics }) })),
       ...layer("metrics", useMetricsEndpoint({ metrics, config: config.metrics ?? DEFAULT_METRICS }), metrics.graphqlPlugin()),
       useApiDocs({ routes: restRoutes }),
+      useEventIds(),
       // Queries and mutations run compiled (graphql-jit, once per document); subscriptions as before.
       ...((config.graphqlJit ?? true)
         ? layer(

@@ -107,6 +107,13 @@ describe("live wallet events over SSE", () => {
     // Every event id is distinct (clients de-duplicate by it).
     const ids = [seen, ...replayed].map((e) => e.data!.transactionAdded.eventId);
     expect(new Set(ids).size).toBe(4);
+    // Each SSE event carries its eventId as its `id:` line, which an EventSource sends back as Last-Event-ID.
+    expect(resumed.events.filter((e) => e.event === "next").map((e) => e.id)).toEqual(
+      resumed.events
+        .filter((e) => e.event === "next")
+        .map((e) => (e.data as { data: { transactionAdded: { eventId: string } } }).data.transactionAdded.eventId),
+    );
+    expect(resumed.events.filter((e) => e.event === "next").map((e) => e.id)).toEqual([...ids.slice(1), expect.any(String)]);
   });
 
   it("refuses a resume point it never issued with a clear validation error", async () => {
