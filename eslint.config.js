@@ -56,6 +56,7 @@ export default tseslint.config(
               "CurrencyTotals",
               "DashboardAccount",
               "DashboardSummary",
+              "EventStreamTicket",
               "FeeChange",
               "FieldError",
               "HeldSale",

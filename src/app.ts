@@ -182,6 +182,7 @@ export function createApp({
         ? fixedViewer(layersOff?.viewer ?? null)
         : useViewer({
             tokens: tokenCacheOf(db, logger, config.tokenCache ?? DEFAULT_TOKEN_CACHE),
+            db,
             rateLimits,
             clientAddress: clientAddress.addressOf,
           }),

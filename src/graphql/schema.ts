@@ -20,5 +20,6 @@ import "../modules/report/report.graphql.ts";
 import "../modules/cashout/cashout.graphql.ts";
 import "../modules/statements/statement.graphql.ts";
 import "../modules/events/events.graphql.ts";
+import "../modules/events/stream-ticket.graphql.ts";
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -80,6 +80,14 @@ export async function tokenRowByHash(db: Pick<Database, "query">, tokenHash: str
   return row ?? null;
 }
 
+/** A token's row by its id (a stream ticket names its token by id), or null. */
+export async function tokenRowById(db: Pick<Database, "query">, tokenId: number): Promise<TokenRow | null> {
+  const [row] = await db.query<TokenRow>(Prisma.sql`
+    SELECT id, role::text AS role, account_id AS "accountId", revoked_at AS "revokedAt", expires_at AS "expiresAt"
+    FROM api_tokens WHERE id = ${tokenId}`);
+  return row ?? null;
+}
+
 /** Whether a presented token is well formed enough to be looked up at all. */
 export const plausibleToken = (token: string): boolean => token.startsWith(TOKEN_PREFIX) && token.length <= 100;
 
