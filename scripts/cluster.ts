@@ -54,7 +54,20 @@ function pgBin(name: string): string {
 
 function pg(name: string, args: string[]): string {
   const [cmd, argv] = asRoot ? ["runuser", ["-u", "postgres", "--", pgBin(name), ...args]] : [pgBin(name), args];
-  return execFileSync(cmd, argv, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  return command(cmd, argv);
+}
+
+/** Runs a command; a failure says which and what it printed (not a dump of buffers). */
+function command(cmd: string, args: string[]): string {
+  try {
+    return execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  } catch (err) {
+    const stderr = (err as { stderr?: Buffer | string }).stderr?.toString().trim();
+    throw new Error(
+      `${path.basename(args.find((a) => a.startsWith("/usr/lib/postgresql")) ?? cmd)} failed: ${stderr || (err as Error).message}`,
+      { cause: err },
+    );
+  }
 }
 
 function writeAsPostgres(file: string, text: string): void {
@@ -200,7 +213,7 @@ ${PORTS.gateways.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=
 }
 `,
   );
-  execFileSync("nginx", ["-c", conf, "-p", DIR], { stdio: ["ignore", "pipe", "pipe"] });
+  command("nginx", ["-c", conf, "-p", DIR]);
 }
 
 export async function waitReady(base: string, timeoutMs = 60_000): Promise<void> {
@@ -253,12 +266,16 @@ export function gatewayPid(n: 1 | 2): number | null {
 export async function down(): Promise<void> {
   if (!existsSync(DIR)) return;
   const conf = path.join(DIR, "nginx.conf");
-  if (existsSync(path.join(DIR, "nginx.pid"))) {
+  const nginxPidFile = path.join(DIR, "nginx.pid");
+  if (existsSync(nginxPidFile)) {
+    const pid = Number(readFileSync(nginxPidFile, "utf8"));
     try {
       execFileSync("nginx", ["-c", conf, "-p", DIR, "-s", "quit"], { stdio: "ignore" });
     } catch {
       // not running
     }
+    // `-s quit` returns at once; the port is free only once the master has exited.
+    for (let i = 0; alive(pid) && i < 100; i++) await new Promise((r) => setTimeout(r, 100));
   }
   for (const n of [1, 2] as const) {
     const pid = gatewayPid(n);
@@ -305,9 +322,9 @@ export async function status(): Promise<string[]> {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const command = process.argv[2];
+  const verb = process.argv[2];
   try {
-    if (command === "up") {
+    if (verb === "up") {
       const a = await up();
       process.stdout.write(
         [
@@ -319,17 +336,17 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
           "",
         ].join("\n"),
       );
-    } else if (command === "down") {
+    } else if (verb === "down") {
       await down();
       process.stdout.write("cluster stopped and removed\n");
-    } else if (command === "status") {
+    } else if (verb === "status") {
       process.stdout.write(`${(await status()).join("\n")}\n`);
     } else {
       process.stderr.write("usage: npm run cluster -- up|down|status\n");
       process.exit(2);
     }
   } catch (err) {
-    process.stderr.write(`cluster ${command}: ${(err as Error).message}\n`);
+    process.stderr.write(`cluster ${verb}: ${(err as Error).message}\n`);
     process.exit(1);
   }
 }

@@ -26,6 +26,8 @@ describe("a gateway stopped under load behind nginx", () => {
     const statuses = new Map<string, number>();
     let phase: "graceful" | "kill" = "graceful";
     const fivexx = { graceful: 0, kill: 0 };
+    /** Requests that got no answer at all (the connection to the balancer failed). */
+    const unanswered = { graceful: 0, kill: 0 };
     let running = true;
 
     // Each worker deposits 1 with a fresh external id, and retries that same id until it is answered 200.
@@ -37,6 +39,7 @@ describe("a gateway stopped under load behind nginx", () => {
           const status = answer?.status ?? 0;
           statuses.set(String(status), (statuses.get(String(status)) ?? 0) + 1);
           if (status >= 500) fivexx[phase]++;
+          if (status === 0) unanswered[phase]++;
           if (status === 200 && answer?.body.data?.recordDeposit.__typename === "RecordDepositPayload") {
             acknowledged.add(externalId);
             break;
@@ -82,7 +85,8 @@ describe("a gateway stopped under load behind nginx", () => {
     });
     process.stderr.write(
       `gateway stop: ${acknowledged.size} deposits acknowledged, answers ${JSON.stringify(Object.fromEntries(statuses))}, ` +
-        `5xx during the graceful stop ${fivexx.graceful}, after kill -9 ${fivexx.kill}\n`,
+        `5xx during the graceful stop ${fivexx.graceful}, after kill -9 ${fivexx.kill}; ` +
+        `unanswered during the graceful stop ${unanswered.graceful}, after kill -9 ${unanswered.kill}\n`,
     );
     expect(acknowledged.size).toBeGreaterThan(100);
     expect(lost).toEqual([]);
