@@ -19,10 +19,11 @@ import { type LedgerPage, type NumberedPageArgs, numberedPageRequest, pageEntrie
 const WALLET = "wallet.";
 
 /**
- * An account's wallet and one page of its entries in one statement and one row, the page as JSON
- * (the hot read: the wallet is looked up by its account, so the page cannot wait for its id). The cursors' signatures and
- * order are checked first; whether they were issued for this wallet, once its id is known: when
- * not, the connection is null and the ordinary path answers the request (and its error).
+ * An account's wallet and one page of its entries in one statement and one row, the page as
+ * JSON (the hot read: the wallet is looked up by its account, so the page cannot wait for its
+ * id). The cursors' signatures and order are checked first; whether they were issued for this
+ * wallet, once its id is known: when not, the connection is null and the ordinary path answers
+ * the request (and its error).
  * Throws the request's ValidationError or InvalidCursorError as ledgerConnections would.
  */
 export async function walletWithPage(
