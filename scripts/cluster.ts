@@ -200,7 +200,9 @@ ${PORTS.gateways.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=
       proxy_http_version 1.1;
       proxy_set_header Connection "";
       proxy_set_header Host $host;
-      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      # The edge: the client's own address, replacing any X-Forwarded-For it sent (the gateway,
+      # with TRUST_PROXY, takes the left-most entry: appended to, a client would choose its address).
+      proxy_set_header X-Forwarded-For $remote_addr;
       # Event streams pass as they are written; heartbeats keep them open.
       proxy_buffering off;
       proxy_read_timeout 1h;
