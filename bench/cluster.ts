@@ -12,7 +12,7 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { ADDRESSES, down, up } from "../scripts/cluster.ts";
+import { ADDRESSES, down, up, waitReady } from "../scripts/cluster.ts";
 import { SERVER_BUNDLE } from "../scripts/build.mjs";
 import { openDatabase } from "../src/db/database.ts";
 import { createLogger } from "../src/logger.ts";
@@ -51,16 +51,7 @@ const lone = run(
   childEnv({ DATABASE_URL: ADDRESSES.primary, HOST: "127.0.0.1", PORT: String(lonePort), ...WIDE }),
 );
 const loneUrl = `http://127.0.0.1:${lonePort}`;
-for (;;) {
-  if (
-    await fetch(`${loneUrl}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    )
-  )
-    break;
-  await new Promise((r) => setTimeout(r, 100));
-}
+await waitReady(loneUrl);
 
 say(`making ${CREATORS} creators with 20 deposits each...`);
 const db = await openDatabase(

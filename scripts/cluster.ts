@@ -250,7 +250,7 @@ export async function up(): Promise<ClusterAddresses> {
 }
 
 /** Whether a process of that id still runs. */
-export const alive = (pid: number) => {
+const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
     return true;
@@ -258,6 +258,13 @@ export const alive = (pid: number) => {
     return false;
   }
 };
+
+/** Resolves once the process has exited, or after timeoutMs: whether it did. */
+export async function exited(pid: number, timeoutMs = 10_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  return !alive(pid);
+}
 
 /** The gateway's pid (from its pid file), or null. */
 export function gatewayPid(n: 1 | 2): number | null {
@@ -277,13 +284,13 @@ export async function down(): Promise<void> {
       // not running
     }
     // `-s quit` returns at once; the port is free only once the master has exited.
-    for (let i = 0; alive(pid) && i < 100; i++) await new Promise((r) => setTimeout(r, 100));
+    await exited(pid);
   }
   for (const n of [1, 2] as const) {
     const pid = gatewayPid(n);
-    if (pid && alive(pid)) process.kill(pid, "SIGTERM");
-    for (let i = 0; pid && alive(pid) && i < 100; i++) await new Promise((r) => setTimeout(r, 100));
-    if (pid && alive(pid)) process.kill(pid, "SIGKILL");
+    if (!pid || !alive(pid)) continue;
+    process.kill(pid, "SIGTERM");
+    if (!(await exited(pid))) process.kill(pid, "SIGKILL");
   }
   for (const name of ["standby", "primary"]) {
     if (!existsSync(path.join(DIR, name, "postmaster.pid"))) continue;

@@ -34,7 +34,6 @@ type Sample = { at: number; lsn: bigint };
 export class ReadReplicas {
   private readonly replicas: Replica[];
   private samples: Sample[] = [];
-  private primaryLsn: bigint | null = null;
   private timer: NodeJS.Timeout | null = null;
   private next = 0;
 
@@ -105,14 +104,13 @@ export class ReadReplicas {
 
   private async poll(): Promise<void> {
     const now = Date.now();
-    try {
-      this.primaryLsn = await this.primaryPosition();
-    } catch (err) {
+    const primaryLsn = await this.primaryPosition().catch((err: unknown) => {
       this.logger.warn({ err: (err as Error).message }, "read replicas: cannot read the primary's position");
-    }
-    if (this.primaryLsn !== null) {
+      return null;
+    });
+    if (primaryLsn !== null) {
       const last = this.samples.at(-1);
-      if (!last || last.lsn !== this.primaryLsn) this.samples.push({ at: now, lsn: this.primaryLsn });
+      if (!last || last.lsn !== primaryLsn) this.samples.push({ at: now, lsn: primaryLsn });
       // Enough history to measure a lag a little past the limit; older positions are replayed or too old.
       const horizon = now - Math.max(this.options.maxLagMs * 4, 60_000);
       while (this.samples.length > 1 && this.samples[0]!.at < horizon) this.samples.shift();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/database.ts";
-import { alive, gatewayPid, startGateway, waitReady } from "../../scripts/cluster.ts";
+import { exited, gatewayPid, startGateway, waitReady } from "../../scripts/cluster.ts";
 import { closeChromium, offlinePage } from "../helpers/browser.ts";
 import { createCreator } from "../helpers/factories.ts";
 import { ADDRESSES, deposit, graphql, openPrimary } from "./helpers.ts";
@@ -66,7 +66,7 @@ describe("a browser's EventSource through nginx, resuming on the other gateway b
     for (const n of [1, 2] as const) {
       const pid = gatewayPid(n)!;
       process.kill(pid, "SIGTERM");
-      while (alive(pid)) await new Promise((r) => setTimeout(r, 50));
+      await exited(pid);
       // Written while the stream is down or moving.
       const other = ADDRESSES.gateways[n === 1 ? 1 : 0]!;
       await deposit(other, service.token, creator.id, n === 1 ? 2 : 3);

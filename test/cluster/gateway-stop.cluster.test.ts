@@ -1,16 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/database.ts";
-import { alive, gatewayPid, startGateway, waitReady } from "../../scripts/cluster.ts";
+import { exited, gatewayPid, startGateway, waitReady } from "../../scripts/cluster.ts";
 import { createCreator } from "../helpers/factories.ts";
 import { ADDRESSES, deposit, openPrimary } from "./helpers.ts";
 
 const LB = ADDRESSES.balancer;
 const WORKERS = 8;
-
-async function exited(pid: number): Promise<void> {
-  while (alive(pid)) await new Promise((r) => setTimeout(r, 50));
-}
 
 describe("a gateway stopped under load behind nginx", () => {
   let db: Database;
