@@ -1,25 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Database } from "../../src/db/database.ts";
+import { afterAll, describe, expect, it } from "vitest";
 import { exited, gatewayPid, startGateway, waitReady } from "../../scripts/cluster.ts";
 import { closeChromium, offlinePage } from "../helpers/browser.ts";
 import { createCreator } from "../helpers/factories.ts";
-import { ADDRESSES, deposit, graphql, openPrimary } from "./helpers.ts";
+import { ADDRESSES, deposit, graphql, primaryForFile, until } from "./helpers.ts";
 
 const SUB = "subscription { transactionAdded { eventId transaction { amount { amount } } } }";
 type Seen = { amounts: number[]; lastIds: string[]; errors: number };
 
 afterAll(closeChromium);
 
-describe("a browser's EventSource through nginx, resuming on the other gateway by itself", () => {
-  let db: Database;
-  beforeAll(async () => {
-    db = await openPrimary();
-  });
-  afterAll(() => db.close());
+const db = primaryForFile();
 
+describe("a browser's EventSource through nginx, resuming on the other gateway by itself", () => {
   it("a gateway stops under the open stream: Chromium reconnects through the balancer with Last-Event-ID and gets exactly what it missed, then live events", async () => {
-    const service = await createCreator(db, { service: true });
-    const creator = await createCreator(db);
+    const service = await createCreator(db(), { service: true });
+    const creator = await createCreator(db());
     const ticket = (
       await graphql<{ viewer: { eventStreamTicket: { ticket: string } } }>(
         ADDRESSES.balancer,
@@ -48,19 +43,11 @@ describe("a browser's EventSource through nginx, resuming on the other gateway b
       { query: SUB, ticket },
     );
     const seen = () => page.evaluate(() => (window as unknown as { seen: Seen }).seen);
-    const until = async (check: (s: Seen) => boolean, what: string) => {
-      const deadline = Date.now() + 20_000;
-      for (;;) {
-        const s = await seen();
-        if (check(s)) return s;
-        if (Date.now() > deadline) throw new Error(`${what}: ${JSON.stringify(s)}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    };
+    const seenUntil = (check: (s: Seen) => boolean, what: string) => until(seen, check, what);
 
     await new Promise((r) => setTimeout(r, 500)); // the stream is open
     await deposit(ADDRESSES.gateways[0]!, service.token, creator.id, 1);
-    await until((s) => s.amounts.length === 1, "the first event");
+    await seenUntil((s) => s.amounts.length === 1, "the first event");
 
     // Stop each gateway in turn (SIGTERM ends open streams); the one holding the stream makes the browser reconnect.
     for (const n of [1, 2] as const) {
@@ -73,13 +60,13 @@ describe("a browser's EventSource through nginx, resuming on the other gateway b
       startGateway(n - 1);
       await waitReady(ADDRESSES.gateways[n - 1]!);
       const expected = n === 1 ? [1, 2] : [1, 2, 3];
-      const s = await until((x) => x.amounts.length >= expected.length, `after stopping gateway ${n}`);
+      const s = await seenUntil((x) => x.amounts.length >= expected.length, `after stopping gateway ${n}`);
       expect(s.amounts).toEqual(expected);
     }
     const s = await seen();
     expect(s.errors).toBeGreaterThanOrEqual(1); // it did reconnect
     await deposit(ADDRESSES.balancer, service.token, creator.id, 4);
-    const last = await until((x) => x.amounts.length === 4, "the live event after the resume");
+    const last = await seenUntil((x) => x.amounts.length === 4, "the live event after the resume");
     expect(last.amounts).toEqual([1, 2, 3, 4]);
     expect(new Set(last.lastIds).size).toBe(4);
     expect(external).toEqual([]);

@@ -1,23 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Database } from "../../src/db/database.ts";
+import { describe, expect, it } from "vitest";
 import { createCreator } from "../helpers/factories.ts";
 import { subscribe } from "../helpers/sse.ts";
-import { ADDRESSES, deposit, openPrimary } from "./helpers.ts";
+import { ADDRESSES, deposit, primaryForFile } from "./helpers.ts";
 
 const [A, B] = ADDRESSES.gateways as [string, string];
 const ADDED = "subscription { transactionAdded { eventId transaction { amount { amount } } } }";
 type Added = { transactionAdded: { eventId: string; transaction: { amount: { amount: number } } } };
 
-describe("live events through nginx and across gateways", () => {
-  let db: Database;
-  beforeAll(async () => {
-    db = await openPrimary();
-  });
-  afterAll(() => db.close());
+const db = primaryForFile();
 
+describe("live events through nginx and across gateways", () => {
   it("a stream through the balancer gets each event as it is written, with its id, and the 12 s heartbeat", async () => {
-    const service = await createCreator(db, { service: true });
-    const creator = await createCreator(db);
+    const service = await createCreator(db(), { service: true });
+    const creator = await createCreator(db());
     const stream = await subscribe(ADDRESSES.balancer, ADDED, { token: creator.token });
     try {
       expect(stream.status).toBe(200);
@@ -35,8 +30,8 @@ describe("live events through nginx and across gateways", () => {
   }, 30_000);
 
   it("a client that reconnects to the other gateway with Last-Event-ID gets exactly what it missed", async () => {
-    const service = await createCreator(db, { service: true });
-    const creator = await createCreator(db);
+    const service = await createCreator(db(), { service: true });
+    const creator = await createCreator(db());
     const first = await subscribe(A, ADDED, { token: creator.token });
     await deposit(A, service.token, creator.id, 1);
     await first.next<Added>(5_000);

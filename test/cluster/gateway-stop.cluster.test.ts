@@ -1,23 +1,18 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Database } from "../../src/db/database.ts";
+import { describe, expect, it } from "vitest";
 import { exited, gatewayPid, startGateway, waitReady } from "../../scripts/cluster.ts";
 import { createCreator } from "../helpers/factories.ts";
-import { ADDRESSES, deposit, openPrimary } from "./helpers.ts";
+import { ADDRESSES, deposit, primaryForFile } from "./helpers.ts";
 
 const LB = ADDRESSES.balancer;
 const WORKERS = 8;
 
-describe("a gateway stopped under load behind nginx", () => {
-  let db: Database;
-  beforeAll(async () => {
-    db = await openPrimary();
-  });
-  afterAll(() => db.close());
+const db = primaryForFile();
 
+describe("a gateway stopped under load behind nginx", () => {
   it("SIGTERM: 0 answers of 5xx from the balancer; kill -9: clients retry with their keys, 0 lost and 0 duplicated acknowledged deposits", async () => {
-    const service = await createCreator(db, { service: true });
-    const creator = await createCreator(db);
+    const service = await createCreator(db(), { service: true });
+    const creator = await createCreator(db());
     const acknowledged = new Set<string>();
     const statuses = new Map<string, number>();
     let phase: "graceful" | "kill" = "graceful";
@@ -67,7 +62,7 @@ describe("a gateway stopped under load behind nginx", () => {
     running = false;
     await Promise.all(workers);
 
-    const rows = await db.query<{ externalId: string; n: number }>({
+    const rows = await db().query<{ externalId: string; n: number }>({
       text: `SELECT e.external_id AS "externalId", count(*)::int AS n FROM ledger_entries e
              JOIN wallets w ON w.id = e.wallet_id WHERE w.account_id = $1 GROUP BY e.external_id`,
       values: [creator.id],
@@ -75,7 +70,7 @@ describe("a gateway stopped under load behind nginx", () => {
     const written = new Map(rows.map((r) => [r.externalId, r.n]));
     const lost = [...acknowledged].filter((id) => !written.has(id));
     const duplicated = rows.filter((r) => r.n > 1);
-    const [wallet] = await db.query<{ available: string }>({
+    const [wallet] = await db().query<{ available: string }>({
       text: "SELECT available::text FROM wallets WHERE account_id = $1",
       values: [creator.id],
     });

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll } from "vitest";
 import { type Database, openDatabase } from "../../src/db/database.ts";
 import { createLogger } from "../../src/logger.ts";
 import { ADDRESSES } from "../../scripts/cluster.ts";
@@ -11,6 +12,27 @@ export const openPrimary = (): Promise<Database> =>
     { kind: "postgres", url: ADDRESSES.primary, poolMax: 2, connectTimeoutMs: 5000, statementTimeoutMs: 0 },
     createLogger("warn"),
   );
+
+/** The primary for one test file: opened before its tests, closed after them (call at the file's top level). */
+export function primaryForFile(): () => Database {
+  let db: Database | undefined;
+  beforeAll(async () => {
+    db = await openPrimary();
+  });
+  afterAll(() => db?.close());
+  return () => db!;
+}
+
+/** Reads `read` every 100 ms until `ok` holds of its value (returned), or fails with what it waited for and the last value. */
+export async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: not reached in ${timeoutMs} ms (last: ${JSON.stringify(value)})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 export type Answer<T> = { status: number; headers: Headers; body: { data?: T; errors?: { message: string }[] } };
 

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Database } from "../../src/db/database.ts";
+import { describe, expect, it } from "vitest";
 import { standby } from "../../scripts/cluster.ts";
 import { createCreator } from "../helpers/factories.ts";
-import { ADDRESSES, deposit, graphql, metric, openPrimary } from "./helpers.ts";
+import { ADDRESSES, deposit, graphql, metric, primaryForFile, until } from "./helpers.ts";
 
 const [A, B] = ADDRESSES.gateways as [string, string];
 const WALLET = "{ viewer { wallet { available { amount } } } }";
@@ -11,28 +10,20 @@ type Ready = { ready: boolean; replicas: { location: string; lagMs: number | nul
 const readyz = async (base: string) => (await (await fetch(`${base}/readyz`)).json()) as Ready;
 const usable = (base: string) => metric(base, /^wallet_db_replica_usable\{/);
 
-async function until(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("condition not reached in time");
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const db = primaryForFile();
 
 describe("a read replica that goes away and comes back", () => {
-  let db: Database;
-  beforeAll(async () => {
-    db = await openPrimary();
-  });
-  afterAll(() => db.close());
-
   it("reads fall back to the primary while the standby is down (every answer 200 and current), /readyz and /metrics say so, and reads return to it when it is back", async () => {
-    const service = await createCreator(db, { service: true });
-    const creator = await createCreator(db);
+    const service = await createCreator(db(), { service: true });
+    const creator = await createCreator(db());
     expect((await readyz(B)).replicas).toEqual([{ location: ADDRESSES.standby, lagMs: expect.any(Number), usable: true }]);
     standby("stop");
     try {
-      await until(async () => (await usable(B)) === 0);
+      await until(
+        () => usable(B),
+        (n) => n === 0,
+        "B skips the stopped standby",
+      );
       const state = await readyz(B);
       expect(state.ready).toBe(true);
       expect(state.replicas[0]).toMatchObject({ usable: false, lagMs: null });
@@ -47,10 +38,18 @@ describe("a read replica that goes away and comes back", () => {
     } finally {
       standby("start");
     }
-    await until(async () => (await usable(B)) === 1);
+    await until(
+      () => usable(B),
+      (n) => n === 1,
+      "B uses the standby again",
+    );
     const replicaBefore = await metric(B, /^wallet_db_reads_total\{target="replica"\}/);
-    const bystander = await createCreator(db);
-    await until(async () => (await graphql<Wallet>(B, bystander.token, WALLET)).status === 200);
+    const bystander = await createCreator(db());
+    await until(
+      async () => (await graphql<Wallet>(B, bystander.token, WALLET)).status,
+      (status) => status === 200,
+      "a read on B",
+    );
     expect((await metric(B, /^wallet_db_reads_total\{target="replica"\}/)) - replicaBefore).toBeGreaterThan(0);
   });
 });

@@ -168,12 +168,10 @@ describe("the viewer's wallet and its page in one statement", () => {
     });
     expect(one.result.body.data).toEqual(two.result.body.data);
 
-    const empty = await ask("").then(() =>
-      gql<{ viewer: { wallet: { transactionPage: unknown } } }>(
-        url,
-        "{ viewer { wallet { transactionPage(page: 9, perPage: 2) { ... on TransactionPage { total items { id } } } } } }",
-        { token: creator.token },
-      ),
+    const empty = await gql<{ viewer: { wallet: { transactionPage: unknown } } }>(
+      url,
+      "{ viewer { wallet { transactionPage(page: 9, perPage: 2) { ... on TransactionPage { total items { id } } } } } }",
+      { token: creator.token },
     );
     expect(empty.body.data!.viewer.wallet.transactionPage).toEqual({ total: 5, items: [] });
     // Past the tenth page the offset is a parameter: the same answers.
