@@ -3,24 +3,24 @@ import type { Database } from "../../src/db/database.ts";
 import { gql } from "../helpers/app.ts";
 import { createCreator } from "../helpers/factories.ts";
 import { deposit, openWalletServer, type Service } from "../helpers/money.ts";
+import { type SseStream, subscribe } from "../helpers/sse.ts";
 
 const SUB = "subscription { transactionAdded { eventId transaction { amount { amount } } } }";
 const TICKET = "{ viewer { eventStreamTicket { ticket expiresAt } } }";
 
 /** What a browser's EventSource sends: a GET with the query in the URL, no token header. */
-const eventSource = (url: string, query: string, ticket: string, signal?: AbortSignal) =>
+const eventSource = (url: string, query: string, ticket: string) =>
   fetch(`${url}/graphql?query=${encodeURIComponent(query)}&ticket=${encodeURIComponent(ticket)}`, {
     headers: { accept: "text/event-stream" },
-    signal,
   });
 
 describe("stream tickets: live events for a browser's EventSource, which cannot send the token", () => {
   let db: Database;
   let url: string;
   let service: Service;
-  const aborts: AbortController[] = [];
+  const streams: SseStream[] = [];
   beforeAll(async () => ({ db, url, service } = await openWalletServer()));
-  afterAll(() => aborts.forEach((a) => a.abort()));
+  afterAll(() => streams.forEach((s) => s.close()));
 
   const ticketOf = async (token: string) => {
     const res = await gql<{ viewer: { eventStreamTicket: { ticket: string; expiresAt: string } } }>(url, TICKET, { token });
@@ -32,22 +32,14 @@ describe("stream tickets: live events for a browser's EventSource, which cannot 
     const { ticket, expiresAt } = await ticketOf(creator.token);
     expect(Date.parse(expiresAt) - Date.now()).toBeGreaterThan(14 * 60_000);
     expect(Date.parse(expiresAt) - Date.now()).toBeLessThanOrEqual(15 * 60_000);
-    const abort = new AbortController();
-    aborts.push(abort);
-    const res = await eventSource(url, SUB, ticket, abort.signal);
-    expect(res.status).toBe(200);
-    expect(res.headers.get("content-type")).toContain("text/event-stream");
-    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    const stream = await subscribe(url, SUB, { ticket });
+    streams.push(stream);
+    expect(stream.status).toBe(200);
+    expect(stream.headers.get("content-type")).toContain("text/event-stream");
     await deposit(url, service.token, creator.id, 42);
-    let text = "";
-    while (!/\n\n/.test(text.replace(/^:\n\n/, ""))) text += (await reader.read()).value ?? "";
-    const block = text.replace(/^:\n\n/, "");
-    const data = JSON.parse(/^data: (.*)$/m.exec(block)![1]!) as {
-      data: { transactionAdded: { eventId: string; transaction: { amount: { amount: number } } } };
-    };
-    expect(data.data.transactionAdded.transaction.amount.amount).toBe(42);
-    expect(/^id: (.*)$/m.exec(block)![1]).toBe(data.data.transactionAdded.eventId);
-    abort.abort();
+    const event = await stream.next<{ transactionAdded: { eventId: string; transaction: { amount: { amount: number } } } }>();
+    expect(event.data!.transactionAdded.transaction.amount.amount).toBe(42);
+    expect(stream.events.at(-1)!.id).toBe(event.data!.transactionAdded.eventId);
   });
 
   it("opens nothing else: a query with a ticket, a tampered ticket, a revoked token's ticket and a ticket without an event-stream request are refused", async () => {

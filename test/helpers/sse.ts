@@ -20,20 +20,31 @@ export type SseStream = {
 export async function subscribe(
   url: string,
   query: string,
-  options: { token?: string; variables?: Record<string, unknown>; headers?: Record<string, string> } = {},
+  options: {
+    token?: string;
+    variables?: Record<string, unknown>;
+    headers?: Record<string, string>;
+    /** As a browser's EventSource asks: a GET with the query and this stream ticket in the URL, no token header. */
+    ticket?: string;
+  } = {},
 ): Promise<SseStream> {
   const abort = new AbortController();
-  const res = await fetch(`${url}/graphql`, {
-    method: "POST",
-    signal: abort.signal,
-    headers: {
-      accept: "text/event-stream",
-      "content-type": "application/json",
-      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-      ...options.headers,
-    },
-    body: JSON.stringify({ query, variables: options.variables ?? {} }),
-  });
+  const res = options.ticket
+    ? await fetch(`${url}/graphql?query=${encodeURIComponent(query)}&ticket=${encodeURIComponent(options.ticket)}`, {
+        signal: abort.signal,
+        headers: { accept: "text/event-stream", ...options.headers },
+      })
+    : await fetch(`${url}/graphql`, {
+        method: "POST",
+        signal: abort.signal,
+        headers: {
+          accept: "text/event-stream",
+          "content-type": "application/json",
+          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+          ...options.headers,
+        },
+        body: JSON.stringify({ query, variables: options.variables ?? {} }),
+      });
   const events: SseEvent[] = [];
   let consumed = 0;
   let pings = 0;
