@@ -81,6 +81,7 @@ const ConfigSchema = z.object({
   SUBSCRIPTION_SLOW_CONSUMER_MS: count(L.subscriptions.slowConsumerMs, 600_000),
   SUBSCRIPTION_REPLAY_MAX: count(L.subscriptions.replayMax, 100_000),
   EVENTS_CATCH_UP_MS: z.coerce.number().int().min(50).max(60_000).default(L.subscriptions.catchUpMs),
+  SUBSCRIPTION_LEASE_TTL_MS: z.coerce.number().int().min(1_000).max(600_000).default(L.subscriptions.leaseTtlMs),
   TRUST_PROXY: z.enum(["true", "false"]).default("false"),
   CORS_ORIGINS: commaList.pipe(z.array(z.url({ protocol: /^https?$/ }))),
   CASHOUT_MINIMUMS: z
@@ -213,6 +214,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         slowConsumerMs: e.SUBSCRIPTION_SLOW_CONSUMER_MS,
         replayMax: e.SUBSCRIPTION_REPLAY_MAX,
         catchUpMs: e.EVENTS_CATCH_UP_MS,
+        leaseTtlMs: e.SUBSCRIPTION_LEASE_TTL_MS,
       },
     },
     metrics: { token: e.METRICS_TOKEN ?? null, port: e.METRICS_PORT ?? null },

@@ -52,7 +52,7 @@ export type LimitsConfig = {
 };
 
 export type SubscriptionLimits = {
-  /** Open streams per token in this process. */
+  /** Open streams per token, across every gateway on the database. */
   perToken: number;
   /** Open streams in this process. */
   perProcess: number;
@@ -69,6 +69,11 @@ export type SubscriptionLimits = {
    * the longest an event waits when its writer died between commit and notice.
    */
   catchUpMs: number;
+  /**
+   * On a PostgreSQL server, how long a gateway's stream leases count after its last renewal (it
+   * renews every third of it): how long a killed gateway's streams still count against their tokens' caps.
+   */
+  leaseTtlMs: number;
 };
 
 export const DEFAULT_SUBSCRIPTION_LIMITS: SubscriptionLimits = {
@@ -78,6 +83,7 @@ export const DEFAULT_SUBSCRIPTION_LIMITS: SubscriptionLimits = {
   slowConsumerMs: 5_000,
   replayMax: 1_000,
   catchUpMs: 1_000,
+  leaseTtlMs: 15_000,
 };
 
 export const DEFAULT_LIMITS: LimitsConfig = {

@@ -152,6 +152,15 @@ describe("schema.prisma and the migration SQL agree", () => {
     });
     await roundTrip("RateLimit", limit, () => prisma.rateLimit.findUnique({ where: { key: limit.key } }));
 
+    const gateway = await prisma.eventStreamGateway.create({
+      data: { id: randomUUID(), expiresAt: at("2026-12-07T01:02:03.456Z") },
+    });
+    await roundTrip("EventStreamGateway", gateway, () => prisma.eventStreamGateway.findUnique({ where: { id: gateway.id } }));
+    const lease = await prisma.eventStreamLease.create({
+      data: { id: randomUUID(), tokenId: token.id, gatewayId: gateway.id, openedAt: at("2026-12-07T01:00:00.001Z") },
+    });
+    await roundTrip("EventStreamLease", lease, () => prisma.eventStreamLease.findUnique({ where: { id: lease.id } }));
+
     const product = await prisma.product.create({
       data: {
         accountId: master.id,

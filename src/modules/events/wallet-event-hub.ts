@@ -10,6 +10,7 @@ import { ValidationError } from "../errors.ts";
 import type { EventPosition } from "./event-position.ts";
 import { type EndReason, type EventKind, type EventScope, EventStream } from "./event-stream.ts";
 import { entriesAfter, type FeedEntry, newestEntryIds, type WatchedWallet, walletsOf } from "./ledger-feed.ts";
+import { type Lease, streamLeases, type StreamLeases } from "./stream-leases.ts";
 
 const FETCH_LIMIT = 500;
 const RETRY_AFTER_SECONDS = 5;
@@ -28,7 +29,8 @@ export type OpenRequest = { viewer: Viewer; kind: EventKind; scope: EventScope; 
  * them to every stream that follows the wallet. Link and token changes arrive by NOTIFY from
  * triggers and are re-checked here: an unlinked child's wallet leaves its former master's streams,
  * a revoked or expired token's streams end. After a lost listener connection everything is caught
- * up from the ledger.
+ * up from the ledger. A token's cap on open streams counts its streams on every gateway of the
+ * database (stream-leases.ts).
  */
 export class WalletEventHub {
   private readonly streams = new Set<EventStream>();
@@ -40,24 +42,33 @@ export class WalletEventHub {
   private listening: Promise<Listening> | null = null;
   private catchUpTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  private readonly leases: StreamLeases;
+  private readonly leaseOf = new Map<EventStream, Lease>();
 
   constructor(
     private readonly db: Database,
     private readonly logger: Logger,
     private readonly limits: SubscriptionLimits = DEFAULT_SUBSCRIPTION_LIMITS,
-  ) {}
+  ) {
+    this.leases = streamLeases(db, logger, limits.leaseTtlMs);
+  }
 
   /** A new stream, replaying from `since` when given; refused past the limits. */
   async open(request: OpenRequest): Promise<EventStream> {
     const { viewer } = request;
     if (this.closed || this.streams.size >= this.limits.perProcess)
       throw limitReached(`This gateway serves its maximum of ${this.limits.perProcess} subscriptions: retry shortly.`);
-    const mine = [...this.streams].filter((s) => s.viewer.tokenId === viewer.tokenId).length;
-    if (mine >= this.limits.perToken)
-      throw limitReached(`This token already has ${this.limits.perToken} open subscriptions (the maximum): close one first.`);
     await this.listen();
+    const lease = await this.leases.acquire(viewer.tokenId, this.limits.perToken);
+    if (this.closed) {
+      lease?.release();
+      throw limitReached("This gateway is stopping: retry shortly.");
+    }
+    if (!lease)
+      throw limitReached(`This token already has ${this.limits.perToken} open subscriptions (the maximum): close one first.`);
     const stream = new EventStream(viewer, request.kind, request.scope, this.limits, (s) => this.remove(s));
     this.streams.add(stream);
+    this.leaseOf.set(stream, lease);
     eventStreamsOpen.inc();
     try {
       const wallets = await this.walletsFor(viewer, request.scope);
@@ -84,6 +95,7 @@ export class WalletEventHub {
     const listening = this.listening;
     this.listening = null;
     if (listening) await (await listening.catch(() => null))?.close();
+    await this.leases.close();
   }
 
   private listen(): Promise<Listening> {
@@ -182,6 +194,8 @@ export class WalletEventHub {
   private remove(stream: EventStream): void {
     if (!this.streams.delete(stream)) return;
     eventStreamsOpen.dec();
+    this.leaseOf.get(stream)?.release();
+    this.leaseOf.delete(stream);
     if (stream.expiryTimer) clearTimeout(stream.expiryTimer);
     for (const walletId of stream.wallets.keys()) this.release(stream, walletId);
   }
