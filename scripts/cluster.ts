@@ -86,6 +86,11 @@ export function standby(action: "stop" | "start"): void {
   else pg("pg_ctl", ["-D", path.join(DIR, "standby"), "-m", "immediate", "-w", "stop"]);
 }
 
+/** The standby's postmaster, to stop it from a test without blocking the test's own event loop. */
+export function standbyPid(): number {
+  return Number(readFileSync(path.join(DIR, "standby", "postmaster.pid"), "utf8").split("\n")[0]);
+}
+
 function upDatabases(): void {
   mkdirSync(DIR, { recursive: true });
   if (asRoot) execFileSync("chown", ["postgres:postgres", DIR]);

@@ -84,6 +84,15 @@ export class ReadReplicas {
     return parseLsn(row?.lsn);
   }
 
+  /** A read found the replica gone: skipped until it answers a poll again. */
+  unavailable(db: Database): void {
+    const r = this.replicas.find((candidate) => candidate.db === db);
+    if (!r?.answered) return;
+    this.logger.warn({ replica: r.db.location }, "read replica skipped: a read could not reach it");
+    r.answered = false;
+    r.lagMs = null;
+  }
+
   states(): ReplicaState[] {
     return this.replicas.map((r) => ({
       location: r.db.location,

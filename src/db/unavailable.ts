@@ -45,23 +45,21 @@ const down = (retryAfterSeconds = 2): Unavailable => ({
 
 /** PostgreSQL SQLSTATEs: lock_not_available, serialization_failure, deadlock_detected. */
 const CONTENTION_CODES = new Set(["55P03", "40001", "40P01"]);
-/** query_canceled (statement_timeout), too_many_connections, admin/crash shutdown, cannot_connect_now. */
-const UNAVAILABLE_CODES = new Set(["57014", "53300", "53400", "57P01", "57P02", "57P03"]);
-const UNAVAILABLE_KINDS = new Set([
-  "DatabaseNotReachable",
-  "ConnectionClosed",
-  "SocketTimeout",
-  "TooManyConnections",
-  "TlsConnectionError",
-]);
-/** Prisma: can't reach the server, timeouts, pool timeout, transaction could not start or expired. */
-const PRISMA_UNAVAILABLE = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P2028"]);
+/** query_canceled (statement_timeout), too_many_connections, configuration_limit_exceeded. */
+const OVERLOADED_CODES = new Set(["57014", "53300", "53400"]);
+/** Prisma: transaction or pool timeouts, a transaction that could not start or expired. */
+const OVERLOADED_PRISMA = new Set(["P1008", "P2024", "P2028"]);
+const OVERLOADED_KINDS = new Set(["TooManyConnections"]);
+const OVERLOADED_MESSAGES = [/Unable to start a transaction in the given time/i, /Transaction already closed/i];
+/** The server went away or cannot be reached: admin/crash shutdown, cannot_connect_now, connection exceptions (08...). */
+const UNREACHABLE_CODES = new Set(["57P01", "57P02", "57P03"]);
+/** Prisma: can't reach the server, timed out connecting, connection closed. */
+const UNREACHABLE_PRISMA = new Set(["P1001", "P1002", "P1017"]);
 const NODE_SOCKET_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN"]);
-const UNAVAILABLE_MESSAGES = [
+const UNREACHABLE_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TlsConnectionError"]);
+const UNREACHABLE_MESSAGES = [
   /timeout exceeded when trying to connect/i,
   /Connection terminated/i,
-  /Unable to start a transaction in the given time/i,
-  /Transaction already closed/i,
   /the database system is (starting up|shutting down)/i,
   /Can't reach database server/i,
 ];
@@ -73,21 +71,46 @@ export function unavailableReason(err: unknown): Unavailable | null {
     return { status: 409, code: "IN_PROGRESS", message: IN_PROGRESS_MESSAGE, retryAfterSeconds: 1 };
   let found: Unavailable | null = null;
   walk(err, 0, new Set(), (node) => {
-    const code = stringProp(node, "code") ?? stringProp(node, "originalCode") ?? stringProp(node, "errorCode");
+    const code = codeOf(node);
     const kind = stringProp(node, "kind");
     if ((code && CONTENTION_CODES.has(code)) || kind === "TransactionWriteConflict" || code === "P2034") found ??= busy();
-    else if (
-      (code &&
-        (UNAVAILABLE_CODES.has(code) || PRISMA_UNAVAILABLE.has(code) || NODE_SOCKET_CODES.has(code) || code.startsWith("08"))) ||
-      (kind && UNAVAILABLE_KINDS.has(kind))
-    ) {
-      found ??= down();
-    } else {
-      const message = stringProp(node, "message");
-      if (message && UNAVAILABLE_MESSAGES.some((re) => re.test(message))) found ??= down();
-    }
+    else if (isUnreachable(node) || isOverloaded(node)) found ??= down();
   });
   return found;
+}
+
+/** The database server itself could not be reached (down, stopping, connection lost), as against busy or slow. */
+export function unreachable(err: unknown): boolean {
+  let found = false;
+  walk(err, 0, new Set(), (node) => {
+    found ||= isUnreachable(node);
+  });
+  return found;
+}
+
+const codeOf = (node: object) => stringProp(node, "code") ?? stringProp(node, "originalCode") ?? stringProp(node, "errorCode");
+
+function isUnreachable(node: object): boolean {
+  const code = codeOf(node);
+  const kind = stringProp(node, "kind");
+  const message = stringProp(node, "message");
+  return Boolean(
+    (code &&
+      (UNREACHABLE_CODES.has(code) || UNREACHABLE_PRISMA.has(code) || NODE_SOCKET_CODES.has(code) || code.startsWith("08"))) ||
+    (kind && UNREACHABLE_KINDS.has(kind)) ||
+    (message && UNREACHABLE_MESSAGES.some((re) => re.test(message))),
+  );
+}
+
+function isOverloaded(node: object): boolean {
+  const code = codeOf(node);
+  const kind = stringProp(node, "kind");
+  const message = stringProp(node, "message");
+  return Boolean(
+    (code && (OVERLOADED_CODES.has(code) || OVERLOADED_PRISMA.has(code))) ||
+    (kind && OVERLOADED_KINDS.has(kind)) ||
+    (message && OVERLOADED_MESSAGES.some((re) => re.test(message))),
+  );
 }
 
 function stringProp(node: object, name: string): string | undefined {
