@@ -25,6 +25,9 @@ const PORTS = { nginx: BASE, gateways: [BASE + 1, BASE + 2], primary: BASE + 10,
 const ROLE = "wallet";
 const url = (port: number) => `postgres://${ROLE}@127.0.0.1:${port}/wallet`;
 
+/** nginx's access log (paths without their query strings). */
+export const ACCESS_LOG = path.join(DIR, "nginx-access.log");
+
 export type ClusterAddresses = {
   balancer: string;
   gateways: string[];
@@ -187,7 +190,10 @@ pid ${DIR}/nginx.pid;
 error_log ${DIR}/nginx-error.log warn;
 events { worker_connections 1024; }
 http {
-  access_log ${DIR}/nginx-access.log;
+  # The path without its query string, as the gateways log it: a browser's stream ticket travels
+  # in the URL (an EventSource cannot send headers) and stays out of the log.
+  log_format paths '$remote_addr [$time_local] "$request_method $uri $server_protocol" $status $body_bytes_sent $request_time';
+  access_log ${ACCESS_LOG} paths;
   client_body_temp_path ${DIR}/nginx-temp/body;
   proxy_temp_path ${DIR}/nginx-temp/proxy;
   fastcgi_temp_path ${DIR}/nginx-temp/fastcgi;

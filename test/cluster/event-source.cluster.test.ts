@@ -1,5 +1,6 @@
+import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
-import { exited, gatewayPid, startGateway, waitReady } from "../../scripts/cluster.ts";
+import { ACCESS_LOG, exited, gatewayPid, startGateway, waitReady } from "../../scripts/cluster.ts";
 import { closeChromium, offlinePage } from "../helpers/browser.ts";
 import { createCreator } from "../helpers/factories.ts";
 import { ADDRESSES, deposit, graphql, primaryForFile, until } from "./helpers.ts";
@@ -70,5 +71,9 @@ describe("a browser's EventSource through nginx, resuming on the other gateway b
     expect(last.amounts).toEqual([1, 2, 3, 4]);
     expect(new Set(last.lastIds).size).toBe(4);
     expect(external).toEqual([]);
+    // The ticket rode in the URL; nginx logged the streams' paths without it.
+    const log = readFileSync(ACCESS_LOG, "utf8");
+    expect(log).toMatch(/"GET \/graphql HTTP\/1\.1" 200 /);
+    expect(log).not.toContain(ticket.split(".").at(-1)!);
   }, 120_000);
 });
