@@ -12,7 +12,7 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { ADDRESSES, down, up, waitReady } from "../scripts/cluster.ts";
+import { ADDRESSES, down, postmasterPid, up, waitReady } from "../scripts/cluster.ts";
 import { SERVER_BUNDLE } from "../scripts/build.mjs";
 import { openDatabase } from "../src/db/database.ts";
 import { createLogger } from "../src/logger.ts";
@@ -40,8 +40,6 @@ const say = (line: string) => process.stderr.write(`${line}\n`);
 
 await down();
 await up();
-const postmasterPid = (name: "primary" | "standby") =>
-  Number(readFileSync(path.join(ADDRESSES.dir, name, "postmaster.pid"), "utf8").split("\n")[0]);
 const gatewayPids = [1, 2].map((n) => Number(readFileSync(path.join(ADDRESSES.dir, `gateway-${n}.pid`), "utf8")));
 
 const lonePort = Number(new URL(ADDRESSES.balancer).port) + 3;

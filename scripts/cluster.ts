@@ -89,9 +89,9 @@ export function standby(action: "stop" | "start"): void {
   else pg("pg_ctl", ["-D", path.join(DIR, "standby"), "-m", "immediate", "-w", "stop"]);
 }
 
-/** The standby's postmaster, to stop it from a test without blocking the test's own event loop. */
-export function standbyPid(): number {
-  return Number(readFileSync(path.join(DIR, "standby", "postmaster.pid"), "utf8").split("\n")[0]);
+/** A server's postmaster (a test stops the standby with a signal, without blocking its own event loop; the bench reads CPU). */
+export function postmasterPid(name: "primary" | "standby"): number {
+  return Number(readFileSync(path.join(DIR, name, "postmaster.pid"), "utf8").split("\n")[0]);
 }
 
 function upDatabases(): void {

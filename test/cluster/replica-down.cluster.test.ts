@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { standby, standbyPid } from "../../scripts/cluster.ts";
+import { postmasterPid, standby } from "../../scripts/cluster.ts";
 import { createCreator } from "../helpers/factories.ts";
 import { ADDRESSES, deposit, graphql, metric, primaryForFile, until } from "./helpers.ts";
 
@@ -32,7 +32,7 @@ describe("a read replica that goes away and comes back", () => {
     );
     await new Promise((r) => setTimeout(r, 300));
     // An immediate shutdown (SIGQUIT), sent without blocking this process: the readers keep reading through it.
-    process.kill(standbyPid(), "SIGQUIT");
+    process.kill(postmasterPid("standby"), "SIGQUIT");
     try {
       await until(
         () => usable(B),
