@@ -7,7 +7,7 @@
 //     bench's question (buckets + 20 newest entries + has-next, a random creator) through nginx, and
 //     of the lone gateway; req/s, p99, and CPU per request of the gateways and of each PostgreSQL;
 //  3. the standby's lag under write load: deposits through nginx at c=8 for BENCH_SECONDS, the lag
-//     every gateway reports on /readyz sampled every 50 ms.
+//     every gateway reports on /readyz sampled every 50 ms, and the transactions the primary commits per deposit.
 // Run: npx tsx bench/cluster.ts   (needs Debian's postgresql and nginx; removes the cluster at the end)
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -77,7 +77,6 @@ for (let i = 0; i < CREATORS; i++) {
   for (let k = 0; k < 20; k++)
     await adjustBalance(db, service.id, "DEPOSIT", { accountId: c.id, amount: 100 + k, externalId: randomUUID() });
 }
-await db.close();
 
 const token = () => tokens[Math.floor(Math.random() * tokens.length)]!;
 const read = (name: string, url: string, pid: number): Target => ({
@@ -112,6 +111,17 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 
 say("replica lag under write load...");
+// The primary's committed transactions (each statement outside a transaction is one): a deposit's
+// own, its consistency token's, and the background (replica polls, rate-limit sync) of the phase.
+const committed = async () => {
+  await new Promise((r) => setTimeout(r, 1_500)); // PostgreSQL publishes its statistics at most once a second
+  const [row] = await db.query<{ n: string }>({
+    text: "SELECT xact_commit::text AS n FROM pg_stat_database WHERE datname = current_database()",
+    values: [],
+  });
+  return Number(row!.n);
+};
+const committedBefore = await committed();
 const lags: number[] = [];
 let writing = true;
 const sampler = (async () => {
@@ -144,6 +154,8 @@ const writes = await drive(
 );
 writing = false;
 await sampler;
+const perDeposit = ((await committed()) - committedBefore) / writes.requests;
+await db.close();
 
 lone.child.kill("SIGTERM");
 await lone.exited;
@@ -169,6 +181,7 @@ for (const t of targets) {
 out.push(
   "",
   `Replica lag under write load (deposits through nginx at c=8, ${fmt(writes.rps)} a second, ${writes.errors} errors): ` +
-    `${lags.length} samples, p50 ${pct(lags, 0.5)} ms, p99 ${pct(lags, 0.99)} ms, max ${Math.max(...lags)} ms.`,
+    `${lags.length} samples, p50 ${pct(lags, 0.5)} ms, p99 ${pct(lags, 0.99)} ms, max ${Math.max(...lags)} ms; ` +
+    `${fmt(perDeposit, 2)} transactions committed on the primary per deposit (background work of the phase included).`,
 );
 process.stdout.write(`${out.join("\n")}\n`);
