@@ -87,15 +87,17 @@ export class WalletEventHub {
     }
   }
 
-  /** Ends every stream (the process is stopping) and stops listening. */
+  /** Ends every stream (the process is stopping), gives back their leases at once, and stops listening. */
   async close(): Promise<void> {
     this.closed = true;
     if (this.catchUpTimer) clearInterval(this.catchUpTimer);
+    // First: the ending streams then give back nothing one by one (one statement gives back all).
+    const leasesGivenBack = this.leases.close();
     for (const stream of [...this.streams]) stream.end("SHUTTING_DOWN");
     const listening = this.listening;
     this.listening = null;
     if (listening) await (await listening.catch(() => null))?.close();
-    await this.leases.close();
+    await leasesGivenBack;
   }
 
   private listen(): Promise<Listening> {
