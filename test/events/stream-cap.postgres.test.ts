@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import type { Database } from "../../src/db/database.ts";
 import { testDatabase } from "../helpers/db.ts";
 import { createCreator } from "../helpers/factories.ts";
 import { gatewaysOnPostgres } from "../helpers/gateways.ts";
@@ -14,8 +15,15 @@ const ENV = { RATE_LIMITS: "off", SUBSCRIPTIONS_PER_TOKEN: String(CAP), SUBSCRIP
 describe("the per-token cap on open event streams, across gateway processes", () => {
   const gateways = gatewaysOnPostgres(2, ENV);
   const open: SseStream[] = [];
-  afterEach(() => {
+  const extras: Gateway[] = [];
+  afterEach(async () => {
     for (const s of open.splice(0)) s.close();
+    // A test that failed half-way leaves no gateway of its own behind (a paused one is woken to stop).
+    for (const g of extras.splice(0)) {
+      g.process.child.kill("SIGCONT");
+      g.process.child.kill("SIGKILL");
+      await g.process.exited;
+    }
   });
   const listen = async (gateway: Gateway, token: string) => {
     const stream = await subscribe(gateway.url, TRANSACTIONS, { token });
@@ -33,13 +41,13 @@ describe("the per-token cap on open event streams, across gateway processes", ()
     }
   };
   /** A third gateway of its own, on the same database, that a test may stop or kill. */
-  const extraGateway = async () =>
-    (
-      await startGateways(
-        1,
-        childEnv({ DATABASE_URL: POSTGRES_URL as string, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", ...ENV }),
-      )
-    ).gateways[0]!;
+  const extraGateway = async () => {
+    const env = childEnv({ DATABASE_URL: POSTGRES_URL as string, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", ...ENV });
+    const gateway = (await startGateways(1, env)).gateways[0]!;
+    extras.push(gateway);
+    return gateway;
+  };
+  const leasesOf = (db: Database, tokenId: number) => db.prisma.eventStreamLease.count({ where: { tokenId } });
 
   it("refuses the next stream on either gateway once the token's streams on both reach the cap, and frees a place when one closes", async () => {
     const db = await testDatabase();
@@ -67,7 +75,7 @@ describe("the per-token cap on open event streams, across gateway processes", ()
     first.close();
     expect((await eventually(b, creator.token, 200)).status).toBe(200);
     expect((await listen(a, creator.token)).status).toBe(429);
-    expect(await db.prisma.eventStreamLease.count({ where: { tokenId: creator.tokenId } })).toBe(CAP);
+    expect(await leasesOf(db, creator.tokenId)).toBe(CAP);
   });
 
   it("lets exactly the cap through when one token opens twice as many streams at once on both gateways", async () => {
@@ -101,8 +109,26 @@ describe("the per-token cap on open event streams, across gateway processes", ()
     expect((await eventually(a, unlucky.token, 200)).status).toBe(200);
     expect(Date.now() - started).toBeLessThan(2_500);
     // The next renewal by a live gateway deletes the dead gateway's leases.
-    await expect
-      .poll(() => db.prisma.eventStreamLease.count({ where: { tokenId: unlucky.tokenId } }), { timeout: 3_000 })
-      .toBe(1);
+    await expect.poll(() => leasesOf(db, unlucky.tokenId), { timeout: 3_000 }).toBe(1);
+  });
+
+  it("a gateway paused past the lease TTL is taken for dead, then counts its open streams again when it wakes", async () => {
+    const db = await testDatabase();
+    const [a] = gateways() as [Gateway];
+    const paused = await extraGateway();
+    const creator = await createCreator(db);
+    for (let i = 0; i < CAP; i++) expect((await listen(paused, creator.token)).status).toBe(200);
+    paused.process.child.kill("SIGSTOP");
+    // Its row expires; A admits a stream, and A's renewals sweep the paused gateway's leases.
+    const meanwhile = await eventually(a, creator.token, 200);
+    expect(meanwhile.status).toBe(200);
+    await expect.poll(() => leasesOf(db, creator.tokenId), { timeout: 3_000 }).toBe(1);
+    meanwhile.close();
+    await expect.poll(() => leasesOf(db, creator.tokenId), { timeout: 3_000 }).toBe(0);
+
+    paused.process.child.kill("SIGCONT");
+    // Its next renewal finds its row swept and takes its streams' leases again: the cap holds.
+    await expect.poll(() => leasesOf(db, creator.tokenId), { timeout: 3_000 }).toBe(CAP);
+    expect((await listen(a, creator.token)).status).toBe(429);
   });
 });
