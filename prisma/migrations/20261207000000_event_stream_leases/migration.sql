@@ -25,16 +25,23 @@ CREATE TABLE "event_stream_leases" (
 CREATE INDEX "event_stream_leases_token_id_idx" ON "event_stream_leases"("token_id");
 CREATE INDEX "event_stream_leases_gateway_id_idx" ON "event_stream_leases"("gateway_id");
 
--- Renews the gateway's row (creating it if it was never there or was swept as dead) and takes a
--- lease for one more stream of the token, unless the token's streams on live gateways already
--- reach p_cap. Openers of one token go one at a time (a transaction-scoped advisory lock on the
--- token), so two gateways cannot both take its last place; other tokens do not wait.
+-- Takes a lease for one more stream of the token, unless the token's streams on live gateways
+-- already reach p_cap. Openers of one token go one at a time (a transaction-scoped advisory lock
+-- on the token), so two gateways cannot both take its last place; other tokens do not wait. The
+-- gateway's row is made when missing (first stream, or swept as dead) and renewed here only when
+-- half its time is gone (the gateway's timer renews it otherwise): an update holds the row until
+-- the commit, so renewing it at every open would make a gateway's openers of every token queue
+-- behind one that waits for its token's turn.
 CREATE FUNCTION "event_stream_lease"(p_lease uuid, p_token int, p_gateway uuid, p_cap int, p_ttl_ms int)
 RETURNS boolean LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO "event_stream_gateways" ("id", "expires_at")
-  VALUES (p_gateway, clock_timestamp() + p_ttl_ms * interval '1 millisecond')
-  ON CONFLICT ("id") DO UPDATE SET "expires_at" = EXCLUDED."expires_at";
+  UPDATE "event_stream_gateways" SET "expires_at" = clock_timestamp() + p_ttl_ms * interval '1 millisecond'
+   WHERE "id" = p_gateway AND "expires_at" < clock_timestamp() + p_ttl_ms * interval '1 millisecond' / 2;
+  IF NOT FOUND AND NOT EXISTS (SELECT 1 FROM "event_stream_gateways" WHERE "id" = p_gateway) THEN
+    INSERT INTO "event_stream_gateways" ("id", "expires_at")
+    VALUES (p_gateway, clock_timestamp() + p_ttl_ms * interval '1 millisecond')
+    ON CONFLICT ("id") DO NOTHING;
+  END IF;
   PERFORM pg_advisory_xact_lock(727002, p_token);
   IF (SELECT count(*) FROM "event_stream_leases" l
         JOIN "event_stream_gateways" g ON g."id" = l."gateway_id"
