@@ -30,6 +30,10 @@ describe("the per-token cap on open event streams, across gateway processes", ()
     open.push(stream);
     return stream;
   };
+  /** Opens the token's whole cap of streams on the gateway, each answered 200. */
+  const fill = async (gateway: Gateway, token: string) => {
+    for (let i = 0; i < CAP; i++) expect((await listen(gateway, token)).status).toBe(200);
+  };
   /** The status of one more stream of the token on the gateway, retried until `want` or 5 s. */
   const eventually = async (gateway: Gateway, token: string, want: number) => {
     const deadline = Date.now() + 5_000;
@@ -92,15 +96,17 @@ describe("the per-token cap on open event streams, across gateway processes", ()
 
     const stopped = await extraGateway();
     const calm = await createCreator(db);
-    for (let i = 0; i < CAP; i++) expect((await listen(stopped, calm.token)).status).toBe(200);
+    await fill(stopped, calm.token);
     expect((await listen(a, calm.token)).status).toBe(429);
     stopped.process.child.kill("SIGTERM");
     await stopped.process.exited;
+    // Given back, not merely expired: the rows are gone (nothing else renews or sweeps here).
+    expect(await leasesOf(db, calm.tokenId)).toBe(0);
     expect((await listen(a, calm.token)).status).toBe(200);
 
     const killed = await extraGateway();
     const unlucky = await createCreator(db);
-    for (let i = 0; i < CAP; i++) expect((await listen(killed, unlucky.token)).status).toBe(200);
+    await fill(killed, unlucky.token);
     killed.process.child.kill("SIGKILL");
     await killed.process.exited;
     // Its leases were renewed less than 0.5 s ago and count for 1.5 s: still refused.
@@ -117,7 +123,7 @@ describe("the per-token cap on open event streams, across gateway processes", ()
     const [a] = gateways() as [Gateway];
     const paused = await extraGateway();
     const creator = await createCreator(db);
-    for (let i = 0; i < CAP; i++) expect((await listen(paused, creator.token)).status).toBe(200);
+    await fill(paused, creator.token);
     paused.process.child.kill("SIGSTOP");
     // Its row expires; A admits a stream, and A's renewals sweep the paused gateway's leases.
     const meanwhile = await eventually(a, creator.token, 200);
